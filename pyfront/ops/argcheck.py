@@ -1058,7 +1058,10 @@ def parse(name: str, sigs: list, args, kwargs, method: bool = False) -> None:
 
 
 def _type_fits(p: _Param, cls) -> bool:
-    """Whether ``_accepts`` takes every value of type ``cls`` for ``p`` (False: some, or none)."""
+    """Whether ``_accepts`` takes every value of type ``cls`` for ``p`` (False: some, or none); ``cls`` a
+    tuple: a list or tuple's type and its elements' (``_kind``), which an int list takes where all are ints."""
+    if type(cls) is tuple:
+        return p.type in ("int[]", "int[1]") and all(e is int for e in cls[1:])
     if cls is type(None):
         return p.none
     ptype = p.type
@@ -1122,6 +1125,15 @@ def _parsed(fn, name: str):
         return fn(*args, **kwargs)
 
     return parsed
+
+
+def _kind(v):
+    """``v``'s type, or for a list or tuple its type and its elements' kinds (by which an int list fits); an
+    int beyond a C long long is its own kind, which fits nothing (torch's parser refuses it unpacking)."""
+    cls = type(v)
+    if cls is int:
+        return cls if LONG_LONG_MIN <= v <= LONG_LONG_MAX else v
+    return (cls, *map(_kind, v)) if isinstance(v, (tuple, list)) else cls
 
 
 def _type_key(args, kwargs) -> tuple:
@@ -1296,8 +1308,8 @@ def _f_forwarded(fn, name: str):
 
     @functools.wraps(fn)
     def forwarded(*args, **kwargs):
-        if fits is not None:
-            key = _type_key(args, kwargs)
+        if fits is not None:  # (a list's elements' types too: a shape, layer_norm's, is given every call)
+            key = (*map(_kind, args), *kwargs, *map(_kind, kwargs.values()))
             if key in fits:
                 return fn(*args, **kwargs)
         # too many arguments or an unknown keyword: Python's refusal of torch's Python function comes first
@@ -1316,7 +1328,7 @@ def _f_forwarded(fn, name: str):
             if not required <= given.keys():  # (as above)
                 return fn(*args, **kwargs)
             raise
-        if fits is not None and any(_types_fit(sig, tuple(map(type, handed)), {}) for sig in sigs):
+        if fits is not None and any(_types_fit(sig, tuple(map(_kind, handed)), {}) for sig in sigs):
             _remember(fits, key)
         return fn(*args, **kwargs)
     return forwarded
