@@ -54,10 +54,19 @@ def _mixed(input, *params) -> bool:
 
 def _affine(out, weight, bias, shape):
     if weight is not None:
-        out = out * weight.reshape(shape)
+        out = out * _viewed(weight, shape)
     if bias is not None:
-        out = out + bias.reshape(shape)
+        out = out + _viewed(bias, shape)
     return out
+
+
+def _viewed(param, shape):
+    """A weight or bias viewed as ``shape`` (a ``-1`` and ones) to broadcast per feature; itself where it has
+    that shape (layer_norm's always, a 2-d batch's): a view would add a node to the graph for nothing (and
+    its step to the backward), the values and gradients the same."""
+    if len(shape) == param.dim() and all(n == -1 or n == m for n, m in zip(shape, param.shape)):
+        return param
+    return param.reshape(shape)
 
 
 def _update(running, stat, momentum, writes=0):
@@ -135,8 +144,8 @@ def _apply_stats(input, weight, bias, mean, invstd, batch_stats, shape):
     holds exactly here: a float32 product is exact in it, the sum rounded once (cpu, which has it)."""
     low = input.dtype if input.dtype in dt.HALVES else None
     input, weight, bias = map(_opmath, (input, weight, bias))
-    alpha = invstd * weight.reshape(shape) if weight is not None else invstd
-    beta = (bias.reshape(shape) if bias is not None else 0.0) - mean * alpha
+    alpha = invstd * _viewed(weight, shape) if weight is not None else invstd
+    beta = (_viewed(bias, shape) if bias is not None else 0.0) - mean * alpha
     if not low:
         return input * alpha + beta
     if input.device.type == "cpu":
