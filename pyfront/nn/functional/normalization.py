@@ -231,13 +231,7 @@ def batch_norm(
     if training:
         mean, var = _moments(_opmath(input), dims)
         if running_mean is not None:
-            n = input.numel() // channels
-            _update(running_mean, mean.reshape(channels), momentum)
-            _update(
-                running_var,
-                var.reshape(channels) * (n / (n - 1)) if n > 1 else var.reshape(channels),
-                momentum,
-            )
+            _update_batch(running_mean, running_var, mean, var, momentum, input.numel() // channels)
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
     if input.dtype in dt.HALVES and half_norm_grads.strided(input, weight, bias, running_mean, running_var):
@@ -252,11 +246,28 @@ def _batch_norm_kernel(input, running_mean, running_var, weight, bias, training,
         return kernels.batch_norm(input, weight, bias, eps, mean=running_mean, var=running_var)
     out, mean, var = kernels.batch_norm(input, weight, bias, eps, dims)
     if running_mean is not None:
-        n = input.numel() // input.shape[1]
-        if not kernels.update_running(running_mean, running_var, mean, var, momentum, n):
-            _update(running_mean, mean.reshape(-1), momentum)
-            _update(running_var, var.reshape(-1) * (n / (n - 1)) if n > 1 else var.reshape(-1), momentum)
+        _update_batch(running_mean, running_var, mean, var, momentum, input.numel() // input.shape[1])
     return out
+
+
+def _update_batch(running_mean, running_var, mean, var, momentum, count):
+    """batch_norm's running update from its batch's mean and biased variance over ``count`` elements (dims
+    kept), outside the graph: by their arrays where it can (kernels.update_running), else by _update."""
+    mean, var = mean.detach(), var.detach()
+    if not kernels.update_running(running_mean, running_var, mean, var, momentum, count):
+        _update(running_mean, mean.reshape(-1), momentum)
+        _update(running_var, var.reshape(-1) * (count / (count - 1)) if count > 1 else var.reshape(-1),
+                momentum)
+
+
+def _update_instances(running_mean, running_var, mean, var, momentum, count):
+    """instance_norm's running update: _update_batch's from each sample's statistics (N, C, 1, ...), averaged
+    over the samples, each a write."""
+    mean, var = mean.detach(), var.detach()
+    instances = mean.shape[0]
+    if not kernels.update_running(running_mean, running_var, mean, var, momentum, count, instances, 1):
+        _update(running_mean, mean.reshape(instances, -1).mean(0), momentum, writes=1)
+        _update(running_var, (var.reshape(instances, -1) * (count / (count - 1))).mean(0), momentum, writes=1)
 
 
 def _check_repeated_sizes(input, running_mean, running_var, weight, bias):
@@ -343,10 +354,7 @@ def instance_norm(
         dims = tuple(range(2, input.dim()))
         mean, var = _moments(_opmath(input), dims)
         if running_mean is not None:  # the per-instance updates, averaged over the batch
-            n = math.prod(input.shape[2:])
-            per_channel = (input.shape[0], input.shape[1])
-            _update(running_mean, mean.reshape(per_channel).mean(0), momentum, writes=1)
-            _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum, writes=1)
+            _update_instances(running_mean, running_var, mean, var, momentum, math.prod(input.shape[2:]))
     else:
         # (torch's instance_norm reads integer and float8 running stats as the input's dtype) copies, as
         # torch's repeats of them per sample: its nodes keep those, so a later write into one fails nothing
@@ -371,11 +379,7 @@ def _instance_norm_kernel(input, running_mean, running_var, weight, bias, moment
     (its running update too)."""
     out, mean, var = kernels.batch_norm(input, weight, bias, eps, tuple(range(2, input.dim())))
     if running_mean is not None:
-        n = math.prod(input.shape[2:])
-        if not kernels.update_running(running_mean, running_var, mean, var, momentum, n, input.shape[0], 1):
-            per_channel = (input.shape[0], input.shape[1])
-            _update(running_mean, mean.reshape(per_channel).mean(0), momentum, writes=1)
-            _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum, writes=1)
+        _update_instances(running_mean, running_var, mean, var, momentum, math.prod(input.shape[2:]))
     return out
 
 

@@ -208,8 +208,10 @@ def update_running(running_mean, running_var, mean, var, momentum, count, instan
     each ``r * (1 - momentum) + stat * momentum``, the stats from the kernel's ``mean`` and ``var`` (the
     variance unbiased over ``count`` elements; averaged over the ``instances`` where given, instance_norm's
     per-sample statistics), each version moved by ``writes``. False where one takes _update's general path
-    (another dtype or a layout of its own): nothing is written then."""
+    (another dtype, a layout of its own, not the cpu's NumPy, forward AD or vmap): nothing is written then."""
     dtype = mean.dtype
+    if _DUAL[0] or _vmap_blocks[0] or not host_rules(mean._storage.device):
+        return False
     for r in (running_mean, running_var):
         if r is None or r.dtype is not dtype or dtype not in (dt.float32, dt.float64) or not r._contiguous \
                 or r._storage.device is not mean._storage.device or r._inference:
