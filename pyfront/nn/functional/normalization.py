@@ -253,8 +253,9 @@ def _batch_norm_kernel(input, running_mean, running_var, weight, bias, training,
 def _update_batch(running_mean, running_var, mean, var, momentum, count):
     """batch_norm's running update from its batch's mean and biased variance over ``count`` elements (dims
     kept), outside the graph: by their arrays where it can (kernels.update_running), else by _update."""
-    mean, var = mean.detach(), var.detach()
-    if not kernels.update_running(running_mean, running_var, mean, var, momentum, count):
+    if kernels.update_running(running_mean, running_var, mean, var, momentum, count):
+        return
+    with no_grad():
         _update(running_mean, mean.reshape(-1), momentum)
         _update(running_var, var.reshape(-1) * (count / (count - 1)) if count > 1 else var.reshape(-1),
                 momentum)
@@ -263,9 +264,10 @@ def _update_batch(running_mean, running_var, mean, var, momentum, count):
 def _update_instances(running_mean, running_var, mean, var, momentum, count):
     """instance_norm's running update: _update_batch's from each sample's statistics (N, C, 1, ...), averaged
     over the samples, each a write."""
-    mean, var = mean.detach(), var.detach()
     instances = mean.shape[0]
-    if not kernels.update_running(running_mean, running_var, mean, var, momentum, count, instances, 1):
+    if kernels.update_running(running_mean, running_var, mean, var, momentum, count, instances, 1):
+        return
+    with no_grad():
         _update(running_mean, mean.reshape(instances, -1).mean(0), momentum, writes=1)
         _update(running_var, (var.reshape(instances, -1) * (count / (count - 1))).mean(0), momentum, writes=1)
 
