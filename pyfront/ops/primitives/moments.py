@@ -21,7 +21,7 @@ from ..dispatch import apply, apply_like
 from ..registry import OpDef, register
 from ...strides_order import preserved_strides
 from .elementwise import _clamp_np, _where_np, relaid
-from .reductions import _first_extreme, _norm_np, reduced_shape
+from .reductions import _norm_np, reduced_shape
 
 __all__: list = []
 METHODS = ""
@@ -85,7 +85,8 @@ def _moment_np(np, x, dims, keepdim, dof, root, running, with_mean):
     t = x.dtype.type
     d = x - (_mean(np, x, dims) if running else _plain_mean(np, x, dims))
     if root:
-        s = _first_extreme(np, np.abs(d), dims, True, "amax")
+        # amax's value where it is used, positive and finite (its NaN bits and zero signs go to the 1)
+        s = np.maximum.reduce(np.abs(d), dims, keepdims=True)
         s = _where_np(np, (s > 0) & np.isfinite(s), s, np.asarray(t(1)))
         q = d / s
         moment = np.add.reduce(np.sqrt(np.add.reduce(q * q, dims, keepdims=True) / t(dof)) * s, dims,
