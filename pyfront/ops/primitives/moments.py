@@ -16,10 +16,10 @@ from ... import dtypes as dt
 from ...autograd.dual import ON as _DUAL
 from ...autograd.grad_mode import _state, _vmap_blocks
 from ...backends import get_backend, host_numpy, host_rules
+from ...strides_order import preserved_strides
 from ...tensor import Tensor
 from ..dispatch import apply, apply_like
 from ..registry import OpDef, register
-from ...strides_order import preserved_strides
 from .elementwise import _clamp_np, _where_np, relaid
 from .reductions import _norm_np, reduced_shape
 
@@ -141,8 +141,7 @@ def layer_norm(input, dims, weight, bias, eps):
 
 
 def _group_norm_np(np, x, *params, groups, eps, weight, bias):
-    n, c = x.shape[:2]
-    grouped = x.reshape(n, groups, -1)
+    grouped = x.reshape(x.shape[0], groups, -1)
     _, d, var = _moments(np, grouped, (2,))
     out = (d * _rsqrt(np, var + x.dtype.type(eps))).reshape(x.shape)
     shape = (-1,) + (1,) * (x.ndim - 2)
@@ -245,7 +244,8 @@ _rms_norm_op = register(OpDef("rms_norm_kernel", "other", lambda x, *p, **a: [(x
 
 
 def rms_norm(input, dims, weight, eps):
-    """rms_norm's value of a float32 or float64 input and weight of its dtype (normalization.py), one op."""
+    """rms_norm's value of a float32 or float64 input, and a weight that does not promote it
+    (normalization.py), one op."""
     return apply_like(input, _rms_norm_op, input, *([] if weight is None else [weight]), dims=dims, eps=eps)
 
 
