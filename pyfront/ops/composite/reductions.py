@@ -197,7 +197,7 @@ def _moment(input, dims, keepdim, dof, root, center):
 def _var(input, dims, keepdim, dof, center=None, with_mean=False):
     # (no or negative degrees of freedom too: sum / 0, its gradient torch's formula, with the mean's share in
     # a second derivative, as torch's)
-    if moments.one_kernel(input, numbers=(dof,)):  # no graph: _Moment's value as one op (a running mean there)
+    if moments.one_kernel(input):  # no graph: _Moment's value as one op (with var_mean's running center)
         return moments.moment(input, dims, keepdim, dof, False, center is not None, with_mean)
     return _Moment.apply(input, dims, keepdim, dof, False, center, with_mean)
 
@@ -221,7 +221,7 @@ def _std(input, dims, keepdim, dof, center=None, with_mean=False):
     if dof <= 0 and not input.numel():
         std = _std_without_dof(input, dims, keepdim, dof)
         return (std, _mean_once(input, dims, keepdim)) if with_mean else std
-    if moments.one_kernel(input, numbers=(dof,)):  # (as _var's)
+    if moments.one_kernel(input):  # (as _var's)
         return moments.moment(input, dims, keepdim, dof, True, center is not None, with_mean)
     return _Moment.apply(input, dims, keepdim, dof, True, center, with_mean)
 

@@ -79,11 +79,22 @@ def _rsqrt(np, x):
 
 
 # -- var, std, var_mean, std_mean -------------------------------------------------------------------
+def _running_center(np, x, dims):
+    """_running_center's steps (composite/reductions.py): each slice's first element plus the mean of the
+    differences from it, each term x / N - first / N; the plain mean (NaN) of no elements."""
+    if not x.size:
+        return _plain_mean(np, x, dims)
+    first = x[tuple(slice(0, 1) if d in dims else slice(None) for d in range(x.ndim))]
+    n = x.dtype.type(math.prod(x.shape[d] for d in dims))
+    return first + np.add.reduce(x / n - first / n, dims, keepdims=True)
+
+
 def _moment_np(np, x, dims, keepdim, dof, root, running, with_mean):
-    """_moment's steps (composite/reductions.py): var, or std scaled by the largest deviation; with the
-    running mean beside them (var_mean, std_mean)."""
+    """_moment's steps (composite/reductions.py): var, or std scaled by the largest deviation, the
+    deviations from the mean (var_mean's and std_mean's ``running`` center); with the running mean beside
+    them (var_mean, std_mean)."""
     t = x.dtype.type
-    d = x - (_mean(np, x, dims) if running else _plain_mean(np, x, dims))
+    d = x - (_running_center(np, x, dims) if running else _plain_mean(np, x, dims))
     if root:
         # amax's value where it is used, positive and finite (its NaN bits and zero signs go to the 1)
         s = np.maximum.reduce(np.abs(d), dims, keepdims=True)
