@@ -1058,7 +1058,10 @@ def parse(name: str, sigs: list, args, kwargs, method: bool = False) -> None:
 
 
 def _type_fits(p: _Param, cls) -> bool:
-    """Whether ``_accepts`` takes every value of type ``cls`` for ``p`` (False: some, or none)."""
+    """Whether ``_accepts`` takes every value of type ``cls`` for ``p`` (False: some, or none); ``cls`` a
+    tuple: a list or tuple's type and its elements' (``_kind``), which an int list takes where all are ints."""
+    if type(cls) is tuple:
+        return p.type in ("int[]", "int[1]") and all(e is int for e in cls[1:])
     if cls is type(None):
         return p.none
     ptype = p.type
@@ -1074,6 +1077,8 @@ def _type_fits(p: _Param, cls) -> bool:
         return cls is str
     if ptype == "ScalarType":
         return issubclass(cls, dt.dtype)
+    if ptype == "int[1]" and cls is int:  # one int where one goes (a reduction's dim): read as an int is
+        return True
     return ptype not in _LISTS  # a list's elements are values; the other types _accepts does not check
 
 
@@ -1111,19 +1116,36 @@ def _parsed(fn, name: str):
 
     @functools.wraps(fn)
     def parsed(*args, **kwargs):
-        key = tuple(map(type, args))
-        if kwargs:
-            key = (key, *kwargs, *map(type, kwargs.values()))
+        key = _type_key(args, kwargs)
         if key not in fits:
             parse(name, sigs, args, kwargs)
             keywords = {k: type(v) for k, v in kwargs.items()}
             if any(_types_fit(sig, tuple(map(type, args)), keywords) for sig in sigs):
-                if len(fits) >= 256:  # bounded: a few combinations per function in any program
-                    fits.clear()
-                fits.add(key)
+                _remember(fits, key)
         return fn(*args, **kwargs)
 
     return parsed
+
+
+def _kind(v):
+    """``v``'s type, or for a list or tuple its type and its elements' kinds (by which an int list fits); an
+    int beyond a C long long is its own kind, which fits nothing (torch's parser refuses it unpacking)."""
+    cls = type(v)
+    if cls is int:
+        return cls if LONG_LONG_MIN <= v <= LONG_LONG_MAX else v
+    return (cls, *map(_kind, v)) if isinstance(v, (tuple, list)) else cls
+
+
+def _type_key(args, kwargs) -> tuple:
+    """The types of a call's arguments (and its keywords', by name): a key of the calls that fit."""
+    key = tuple(map(type, args))
+    return (key, *kwargs, *map(type, kwargs.values())) if kwargs else key
+
+
+def _remember(fits: set, key) -> None:
+    if len(fits) >= 256:  # bounded: a few combinations per function in any program
+        fits.clear()
+    fits.add(key)
 
 
 # the reductions and dim ops on every step's path: their signatures are read for a None flag (_bad_flag)
@@ -1279,9 +1301,17 @@ def _f_forwarded(fn, name: str):
     required = {n for n, p in params.items() if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD}
     positional = sum(p.kind is p.POSITIONAL_OR_KEYWORD for p in params.values())
     any_keyword = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    # the argument types of calls whose handed-on arguments fit the one target whatever their values, as
+    # _parsed keeps them: such a call (a layer's, every step) is one look-up, not a parse; a function whose
+    # target depends on a flag's value (return_indices, inplace) is parsed per call
+    fits = set() if len(targets) == 1 else None
 
     @functools.wraps(fn)
     def forwarded(*args, **kwargs):
+        if fits is not None:  # (a list's elements' types too: a shape, layer_norm's, is given every call)
+            key = (*map(_kind, args), *kwargs, *map(_kind, kwargs.values()))
+            if key in fits:
+                return fn(*args, **kwargs)
         # too many arguments or an unknown keyword: Python's refusal of torch's Python function comes first
         if len(args) > positional or not any_keyword and not kwargs.keys() <= params.keys():
             return fn(*args, **kwargs)  # (raises it, which argcheck words as torch's)
@@ -1291,12 +1321,15 @@ def _f_forwarded(fn, name: str):
                 return fn(*args, **kwargs)
             raise AttributeError(f"'{typename(given.get('input'))}' object has no attribute 'size'")
         shown, sigs = targets[-1] if given.get("return_indices") or given.get("inplace") else targets[0]
+        handed = _handed_on(sigs[0], given)
         try:
-            parse(shown, sigs, _handed_on(sigs[0], given), {})
+            parse(shown, sigs, handed, {})
         except TypeError:
             if not required <= given.keys():  # (as above)
                 return fn(*args, **kwargs)
             raise
+        if fits is not None and any(_types_fit(sig, tuple(map(_kind, handed)), {}) for sig in sigs):
+            _remember(fits, key)
         return fn(*args, **kwargs)
     return forwarded
 

@@ -12,6 +12,7 @@ import inspect
 from typing import Callable, Optional
 
 from ..autograd import graph
+from ..autograd.grad_mode import _state as _grad
 from ..tensor import Tensor
 from . import shell
 
@@ -110,8 +111,15 @@ def records(name, saves=None):
         saved = torch_saves(fn, saves) if saves else None
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            if not _grad.enabled:  # no node is recorded: none to name (the inputs not even gathered)
+                return fn(*args, **kwargs)
             inputs = [t for a in (*args, *kwargs.values())
                       for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
+            for t in inputs:
+                if t._requires_grad:
+                    break
+            else:  # no gradient can reach the result through its inputs: no node to name
+                return fn(*args, **kwargs)
             before = {id(t): t._edge() for t in inputs}  # an in-place op gives its input a new history
             since = graph.SEQUENCE[0]
             out = fn(*args, **kwargs)

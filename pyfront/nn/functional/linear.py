@@ -19,7 +19,9 @@ from ...ops.common import in_float32_of_one_dtype
 from ...ops.composite.linalg import matmul
 from ...dtypes import scalar_name
 from ...ops.primitives.linalg import addmm_bias, addmm_complex, check_not_bool, expands, mm, mT_view
-from ...ops.primitives import elementwise as ew
+from ...ops.primitives import elementwise as ew, moments
+from ...ops.primitives.reductions import reduce_dims
+from ...ops.common import check_fits
 from ...ops.primitives.elementwise import relaid
 from ...ops.memory_formats import contiguous_result_only, lays_out
 from ...ops.on_meta import on_meta
@@ -640,8 +642,20 @@ def normalize(
 
     Matches ``torch.nn.functional.normalize``.
     """
-    result = input / ew.clamp_min(input.norm(p, dim, keepdim=True), eps).expand_as(input)
+    if _one_kernel(input, p, dim, eps):
+        result = moments.normalize(input, p, reduce_dims(dim, input.dim()), check_fits(eps, input.dtype))
+    else:
+        result = input / ew.clamp_min(input.norm(p, dim, keepdim=True), eps).expand_as(input)
     return result if out is None else out.copy_(result)
+
+
+def _one_kernel(input, p, dim, eps) -> bool:
+    """Whether normalize runs as its one cpu op (``moments.normalize``): a float32 or float64 input with no
+    graph, a number ``p`` (a vector norm's) and ``eps``, an int ``dim``; not an inf norm over no elements
+    (its error). Any other argument takes the composite, whose ops refuse it in torch's words."""
+    return isinstance(input, Tensor) and input.dtype in (dt.float32, dt.float64) and type(dim) is int and \
+        type(p) in (int, float) and not (abs(p) == math.inf and 0 in input.shape) and \
+        moments.one_kernel(input, numbers=(eps,))
 
 
 @composite(

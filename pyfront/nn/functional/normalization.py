@@ -15,6 +15,7 @@ from ...autograd.grad_mode import is_grad_enabled, no_grad, not_differentiable
 from ...autograd.graph import saved_as_torch
 from ...ops.composite.reductions import mean_without_overflow
 from ...ops.registry import composite, records
+from ...ops.primitives import moments as kernels
 from ...ops import samples
 from . import half_norm_grads
 from ...tensor import Tensor
@@ -24,6 +25,7 @@ from ...ops.memory_formats import contiguous_result, grads_in_incoming_format, i
     like_input, suggested, suggested_result
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm"]
+_ONE_DTYPE = (dt.float32, dt.float64)  # rms_norm's one kernel: its composite's float32 steps (in_float32's)
 
 
 def _not_implemented(kernel, input):
@@ -52,10 +54,19 @@ def _mixed(input, *params) -> bool:
 
 def _affine(out, weight, bias, shape):
     if weight is not None:
-        out = out * weight.reshape(shape)
+        out = out * _viewed(weight, shape)
     if bias is not None:
-        out = out + bias.reshape(shape)
+        out = out + _viewed(bias, shape)
     return out
+
+
+def _viewed(param, shape):
+    """A weight or bias viewed as ``shape`` (a ``-1`` and ones) to broadcast per feature; itself where it has
+    that shape (layer_norm's always, a 2-d batch's): a view would add a node to the graph for nothing (and
+    its step to the backward), the values and gradients the same."""
+    if len(shape) == param.dim() and all(n == -1 or n == m for n, m in zip(shape, param.shape)):
+        return param
+    return param.reshape(shape)
 
 
 def _update(running, stat, momentum, writes=0):
@@ -133,8 +144,8 @@ def _apply_stats(input, weight, bias, mean, invstd, batch_stats, shape):
     holds exactly here: a float32 product is exact in it, the sum rounded once (cpu, which has it)."""
     low = input.dtype if input.dtype in dt.HALVES else None
     input, weight, bias = map(_opmath, (input, weight, bias))
-    alpha = invstd * weight.reshape(shape) if weight is not None else invstd
-    beta = (bias.reshape(shape) if bias is not None else 0.0) - mean * alpha
+    alpha = invstd * _viewed(weight, shape) if weight is not None else invstd
+    beta = (_viewed(bias, shape) if bias is not None else 0.0) - mean * alpha
     if not low:
         return input * alpha + beta
     if input.device.type == "cpu":
@@ -213,22 +224,52 @@ def batch_norm(
     _not_implemented("batch_norm", input)
     mixed = _mixed(input, weight, bias, running_mean, running_var)
     dims = (0,) + tuple(range(2, input.dim()))
+    if input.dtype not in dt.HALVES and kernels.one_kernel(input, weight, bias, running_mean, running_var,
+                                                           numbers=(eps, momentum)):
+        return _batch_norm_kernel(input, running_mean, running_var, weight, bias, training, momentum, eps,
+                                  dims)
     if training:
         mean, var = _moments(_opmath(input), dims)
         if running_mean is not None:
-            n = input.numel() // channels
-            _update(running_mean, mean.reshape(channels), momentum)
-            _update(
-                running_var,
-                var.reshape(channels) * (n / (n - 1)) if n > 1 else var.reshape(channels),
-                momentum,
-            )
+            _update_batch(running_mean, running_var, mean, var, momentum, input.numel() // channels)
     else:
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
     if input.dtype in dt.HALVES and half_norm_grads.strided(input, weight, bias, running_mean, running_var):
         return half_norm_grads.strided_batch_norm(input, weight, bias, running_mean, running_var, eps,
                                                   training)
     return _scale_shift(input, mean, var, eps, weight, bias, shape, training, mixed)
+
+
+def _batch_norm_kernel(input, running_mean, running_var, weight, bias, training, momentum, eps, dims):
+    """batch_norm's value of a float32 or float64 input without a graph, one op (its running update too)."""
+    if not training:
+        return kernels.batch_norm(input, weight, bias, eps, mean=running_mean, var=running_var)
+    out, mean, var = kernels.batch_norm(input, weight, bias, eps, dims)
+    if running_mean is not None:
+        _update_batch(running_mean, running_var, mean, var, momentum, input.numel() // input.shape[1])
+    return out
+
+
+def _update_batch(running_mean, running_var, mean, var, momentum, count):
+    """batch_norm's running update from its batch's mean and biased variance over ``count`` elements (dims
+    kept), outside the graph: by their arrays where it can (kernels.update_running), else by _update."""
+    if kernels.update_running(running_mean, running_var, mean, var, momentum, count):
+        return
+    with no_grad():
+        _update(running_mean, mean.reshape(-1), momentum)
+        _update(running_var, var.reshape(-1) * (count / (count - 1)) if count > 1 else var.reshape(-1),
+                momentum)
+
+
+def _update_instances(running_mean, running_var, mean, var, momentum, count):
+    """instance_norm's running update: _update_batch's from each sample's statistics (N, C, 1, ...), averaged
+    over the samples, each a write."""
+    instances = mean.shape[0]
+    if kernels.update_running(running_mean, running_var, mean, var, momentum, count, instances, 1):
+        return
+    with no_grad():
+        _update(running_mean, mean.reshape(instances, -1).mean(0), momentum, writes=1)
+        _update(running_var, (var.reshape(instances, -1) * (count / (count - 1))).mean(0), momentum, writes=1)
 
 
 def _check_repeated_sizes(input, running_mean, running_var, weight, bias):
@@ -308,14 +349,14 @@ def instance_norm(
     _not_implemented("batch_norm", input)
     _mixed(input, weight, bias)  # (torch's instance_norm casts its running stats: any dtype goes)
     shape = (-1,) + (1,) * (input.dim() - 2)
+    if input.dtype not in dt.HALVES and use_input_stats and input.dim() > 2 and \
+            kernels.one_kernel(input, weight, bias, running_mean, running_var, numbers=(eps, momentum)):
+        return _instance_norm_kernel(input, running_mean, running_var, weight, bias, momentum, eps)
     if use_input_stats:
         dims = tuple(range(2, input.dim()))
         mean, var = _moments(_opmath(input), dims)
         if running_mean is not None:  # the per-instance updates, averaged over the batch
-            n = math.prod(input.shape[2:])
-            per_channel = (input.shape[0], input.shape[1])
-            _update(running_mean, mean.reshape(per_channel).mean(0), momentum, writes=1)
-            _update(running_var, (var.reshape(per_channel) * (n / (n - 1))).mean(0), momentum, writes=1)
+            _update_instances(running_mean, running_var, mean, var, momentum, math.prod(input.shape[2:]))
     else:
         # (torch's instance_norm reads integer and float8 running stats as the input's dtype) copies, as
         # torch's repeats of them per sample: its nodes keep those, so a later write into one fails nothing
@@ -333,6 +374,15 @@ def instance_norm(
     # PyTorch runs it as a batch_norm, of its weight repeated per sample: its node keeps that copy
     weight = weight if weight is None else weight.repeat(1)
     return _scale_shift(input, mean, var, eps, weight, bias, shape, use_input_stats)
+
+
+def _instance_norm_kernel(input, running_mean, running_var, weight, bias, momentum, eps):
+    """instance_norm's value of a float32 or float64 input from its own statistics, without a graph, one op
+    (its running update too)."""
+    out, mean, var = kernels.batch_norm(input, weight, bias, eps, tuple(range(2, input.dim())))
+    if running_mean is not None:
+        _update_instances(running_mean, running_var, mean, var, momentum, math.prod(input.shape[2:]))
+    return out
 
 
 def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", "):
@@ -416,6 +466,8 @@ def _layer_norm_of(input, weight, bias, eps, dims):
 
 @in_float32
 def _layer_norm(input, dims, weight, bias, eps):
+    if kernels.one_kernel(input, weight, bias, numbers=(eps,)):
+        return kernels.layer_norm(input, dims, weight, bias, eps)
     mean, var = _moments(input, dims)
     out = (input - mean) * (var + eps).rsqrt()
     return _affine(out, weight, bias, tuple(input.shape[dims[0] :]))
@@ -456,6 +508,8 @@ def rms_norm(
     if weight is not None and dt.promote_types(input.dtype, weight.dtype) is not input.dtype:
         # torch's composite normalises into the input's dtype (type_as), then scales and casts back
         return (rms_norm(input, normalized_shape, None, eps) * weight).to(input.dtype)
+    if input.dtype in _ONE_DTYPE and kernels.one_kernel(input, weight, numbers=(eps,)):
+        return kernels.rms_norm(input, dims, weight, eps)
     # pow(x, 2), as PyTorch's composite: its gradient 2 * x overflows first (NaN at x ~ 3e38, as torch's)
     out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     return out if weight is None else out * weight
@@ -536,6 +590,8 @@ def _group_norm_of(input, weight, bias, eps, num_groups):
 
 @in_float32
 def _group_norm(input, num_groups, weight, bias, eps):
+    if kernels.one_kernel(input, weight, bias, numbers=(eps,)):
+        return kernels.group_norm(input, num_groups, weight, bias, eps)
     n, c = input.shape[:2]
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))
     mean, var = _moments(grouped, (-1,))

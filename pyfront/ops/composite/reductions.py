@@ -22,6 +22,7 @@ from ..common import in_float32, scalar_tensor
 from ..creation import ones_like, zeros_like
 from ..dispatch import apply, apply_like
 from ..primitives import reductions as red
+from ..primitives import moments
 from ..primitives.elementwise import _where, maximum, minimum, where
 from ..primitives.shaping import cat
 from ..registry import composite
@@ -196,6 +197,8 @@ def _moment(input, dims, keepdim, dof, root, center):
 def _var(input, dims, keepdim, dof, center=None, with_mean=False):
     # (no or negative degrees of freedom too: sum / 0, its gradient torch's formula, with the mean's share in
     # a second derivative, as torch's)
+    if moments.one_kernel(input):  # no graph: _Moment's value as one op (with var_mean's running center)
+        return moments.moment(input, dims, keepdim, dof, False, center is not None, with_mean)
     return _Moment.apply(input, dims, keepdim, dof, False, center, with_mean)
 
 
@@ -218,6 +221,8 @@ def _std(input, dims, keepdim, dof, center=None, with_mean=False):
     if dof <= 0 and not input.numel():
         std = _std_without_dof(input, dims, keepdim, dof)
         return (std, _mean_once(input, dims, keepdim)) if with_mean else std
+    if moments.one_kernel(input):  # (as _var's)
+        return moments.moment(input, dims, keepdim, dof, True, center is not None, with_mean)
     return _Moment.apply(input, dims, keepdim, dof, True, center, with_mean)
 
 
