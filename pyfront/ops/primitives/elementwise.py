@@ -433,10 +433,29 @@ cosh = unary(
     save=(0,),
     wgsl="T(cosh_f32(f32(a)))",
 )
+def _tanh_vjp(c, g):
+    y = c.out
+    if y.dtype is dt.float32 or y.dtype is dt.float64:
+        return (Formula.apply(_tanh_backward, _tanh_backward_backward, g, y),)
+    return (g * (1 - y * y),)
+
+
+def _tanh_backward(g, y):
+    """torch's float32/float64 tanh_backward: g * (1 - y * y) with 1 - y * y rounded once, its compiler
+    having contracted the two into a fused multiply-add (so the formula written out, as Karpathy's
+    makemore part 4 writes it, is a few ulp off autograd's, as in torch)."""
+    return g * apply(OPS["fused_multiply_add_kernel"], -y, y, scalar_tensor(1, y.dtype, y._storage.device))
+
+
+def _tanh_backward_backward(gg, g, y):
+    # torch's derivatives of tanh_backward(grad_output, output)
+    return Formula.apply(_tanh_backward, _tanh_backward_backward, gg, y), gg * (-2 * y * g)
+
+
 tanh = unary(
     "tanh",
     ufunc("tanh"),
-    lambda c, g: (g * (1 - c.out * c.out),),
+    _tanh_vjp,
     out=FLOAT,
     save_output=True,
     wgsl="T(tanh_f32(f32(a)))",
