@@ -65,6 +65,10 @@ QUICK: dict[str, dict] = {
     # and friends with beta first, add_(-lr, grad), has_cuda); pytorch-summary's hooks and a frozen backbone
     "legacy_04_training": {},
     "model_summary_hooks": {},
+    # s35-user (tests/test_user_programs_s35.py tests the faults they found): SAM, Lion and Lookahead
+    # subclassing Optimizer; MAML's inner steps by autograd.grad over dict(...).values()
+    "custom_optimizers": {},
+    "maml_sine": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -179,6 +183,13 @@ SLOW: dict[str, dict] = {
     "wavenet_mulaw": {},  # mu-law, causal dilated convolutions, gated residuals, sampling, stft
     "recsys_bpr": {},  # BPR matrix factorisation, NeuMF, EmbeddingBag modes and errors
     "cvae_beta": {},  # conditional beta-VAE: annealing, capacity, kl_divergence, IWAE
+    # session 35's (tests/test_user_programs_s35.py tests the faults they found; each header its source)
+    "backprop_ninja": {},  # makemore part 4: every gradient by hand, cmp() to autograd's bits (~5 s)
+    "mamba_minimal": {},  # johnma2006/mamba-minimal, top-k generate, Heinsen's complex logcumsumexp scan
+    # raissi-style PINN: autograd.grad(create_graph), Adam then LBFGS(strong_wolfe); libm's float32 tanh is not
+    # SLEEF's, and 20 LBFGS iterations carry that last bit to 2e-4; also --cuda-as webgpu (1.5e-3 there)
+    "pinn_burgers": {"rtol": 1e-3},
+    "rbm_cd": {},  # two RBM repositories' CD-k and free-energy loss, PCD, exact partition function; also webgpu
 }
 
 
