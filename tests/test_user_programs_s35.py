@@ -145,3 +145,28 @@ def _grad_calls(lib):
 
 def test_autograd_takes_any_iterable_and_a_dict_as_torch():
     assert _grad_calls(pyfront) == _grad_calls(torch)
+
+
+def _bounds_calls(lib):
+    """uniform_ and random_ given their bounds as 0-d tensors (torchvision's RandomResizedCrop passes
+    ``log_ratio[0]``), and the arguments torch's parser refuses, each call's outcome."""
+    t = lib.tensor
+    calls = [("uniform_", (t(0.5), t(2.0)), {}), ("uniform_", (), {"from": t(1), "to": t(3)}),
+             ("uniform_", (t(True), 2.0), {}), ("uniform_", (t([0.5]), 2.0), {}),
+             ("uniform_", (t(0.5, requires_grad=True), 2.0), {}), ("uniform_", (t(1 + 1j), 2.0), {}),
+             ("uniform_", ("a", 1.0), {}), ("uniform_", (1.0, None), {}), ("uniform_", (), {"to": "a"}),
+             ("random_", (t(2), t(9)), {}), ("random_", (t(9),), {}), ("random_", (), {"from": t(1), "to": t(4)}),
+             ("random_", (t(2.0), t(9.0)), {}), ("random_", (t(True), 3), {}), ("random_", (2, None), {})]
+    seen = []
+    for name, args, kwargs in calls:
+        x = lib.zeros(200)
+        try:
+            getattr(x, name)(*args, **kwargs)
+            seen.append(("ok", float(x.min()) >= 0.5, float(x.max()) < 9))
+        except Exception as e:  # noqa: BLE001 - the exception is what is compared
+            seen.append((type(e).__name__, str(e)))
+    return seen
+
+
+def test_sampling_bounds_take_0d_tensors_as_torch():
+    assert _bounds_calls(pyfront) == _bounds_calls(torch)

@@ -15,7 +15,7 @@ from ..autograd.grad_mode import _state as _grad
 from ..tensor import Tensor
 from . import creation
 from .creation import _num
-from .argcheck import invalid_combination
+from .argcheck import _accepts, invalid_combination, must_be
 from .primitives import elementwise as ew
 
 _MANTISSA = {"float16": 11, "float32": 24, "float64": 53}  # integers exact up to 2**digits
@@ -199,14 +199,26 @@ def _from_to(self, name, args, kwargs, lo, hi, generator, ints=False):
         if k in values:
             raise TypeError(f"{name}() got multiple values for argument '{k}'")
     values.update(kwargs)
-    lo, hi = values.get("from", lo), values.get("to", hi)
-    kinds = (int,) if ints else (int, float)
-    for v in (lo, hi):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, kinds)):
-            raise invalid_combination(name, args, given, method=True)
-    if lo is None:
-        raise invalid_combination(name, args, given, method=True)
-    return lo, hi
+    for key, v in values.items():
+        if v is None and ints and key == "to":  # (random_'s ``int? to``)
+            continue
+        if not _accepts("int" if ints else "float", v):
+            if ints:  # random_'s three overloads
+                raise invalid_combination(name, args, given, method=True)
+            position = next((i + 1 for i, a in enumerate(args) if a is v), None) if key not in kwargs else None
+            raise must_be(name, key, "float", v, position)
+        values[key] = _number(v, ints)
+    return values.get("from", lo), values.get("to", hi)
+
+
+def _number(v, ints: bool):
+    """A number argument as torch's parser reads it: a 0-d tensor (Graham's RandomResizedCrop passes
+    ``log_ratio[0]``) as its value."""
+    if not isinstance(v, Tensor):
+        return v
+    if v.dtype.is_complex:
+        raise RuntimeError("value cannot be converted to type double without overflow")
+    return int(v.item()) if ints else float(v.item())
 
 
 METHODS = {f.__name__: f for f in (uniform_, normal_, log_normal_, exponential_, cauchy_, geometric_,
