@@ -190,6 +190,9 @@ SLOW: dict[str, dict] = {
     # SLEEF's, and 20 LBFGS iterations carry that last bit to 2e-4; also --cuda-as webgpu (1.5e-3 there)
     "pinn_burgers": {"rtol": 1e-3},
     "rbm_cd": {},  # two RBM repositories' CD-k and free-energy loss, PCD, exact partition function; also webgpu
+    "vqvae_codebooks": {},  # AntixK's VQ-VAE, rosinality's EMA codebook, lucidrains' k-means init
+    "self_supervised": {},  # SimCLR's NT_Xent, MoCo's queue, CLIP/SigLIP losses, Barlow Twins, BYOL
+    "transforms_by_hand": {},  # torchvision's tensor transforms written out; crop/erase draws (uniform_ bounds)
 }
 
 
