@@ -193,6 +193,7 @@ SLOW: dict[str, dict] = {
     "vqvae_codebooks": {},  # AntixK's VQ-VAE, rosinality's EMA codebook, lucidrains' k-means init
     "self_supervised": {},  # SimCLR's NT_Xent, MoCo's queue, CLIP/SigLIP losses, Barlow Twins, BYOL
     "transforms_by_hand": {},  # torchvision's tensor transforms written out; crop/erase draws (uniform_ bounds)
+    "audio_by_hand": {},  # torchaudio.functional written out: mel, MFCC, deltas, SpecAugment, resample, Griffin-Lim
 }
 
 
