@@ -193,6 +193,10 @@ SLOW: dict[str, dict] = {
     "vqvae_codebooks": {},  # AntixK's VQ-VAE, rosinality's EMA codebook, lucidrains' k-means init
     "self_supervised": {},  # SimCLR's NT_Xent, MoCo's queue, CLIP/SigLIP losses, Barlow Twins, BYOL
     "transforms_by_hand": {},  # torchvision's tensor transforms written out; crop/erase draws (uniform_ bounds)
+    # DLinear, Autoformer's AutoCorrelation, RevIN + PatchTST, Informer's ProbSparse attention; the query and key
+    # biases' exact gradient is 0 (a correlation's shift invariance), so Adam steps them by +-lr on the sign of
+    # rounding noise: the printed correlation parts at 4e-4 (the losses agree to 1e-6)
+    "ts_forecasting": {"rtol": 1e-3},
     "audio_by_hand": {},  # torchaudio.functional written out: mel, MFCC, deltas, SpecAugment, resample, Griffin-Lim
 }
 
