@@ -198,6 +198,7 @@ SLOW: dict[str, dict] = {
     # rounding noise: the printed correlation parts at 4e-4 (the losses agree to 1e-6)
     "ts_forecasting": {"rtol": 1e-3},
     "audio_by_hand": {},
+    "numerical_algorithms": {},  # log-domain Sinkhorn, Kalman + RTS smoother, exact GP, GMM EM, matrix_exp (float64)
     "nerf_tiny": {},  # yenchenlin/nerf-pytorch: rays, embedder, raw2outputs' cumprod, sample_pdf's searchsorted  # torchaudio.functional written out: mel, MFCC, deltas, SpecAugment, resample, Griffin-Lim
 }
 
