@@ -199,7 +199,8 @@ SLOW: dict[str, dict] = {
     "ts_forecasting": {"rtol": 1e-3},
     "audio_by_hand": {},
     "numerical_algorithms": {},  # log-domain Sinkhorn, Kalman + RTS smoother, exact GP, GMM EM, matrix_exp (float64)
-    "nerf_tiny": {},  # yenchenlin/nerf-pytorch: rays, embedder, raw2outputs' cumprod, sample_pdf's searchsorted  # torchaudio.functional written out: mel, MFCC, deltas, SpecAugment, resample, Griffin-Lim
+    "nerf_tiny": {},
+    "training_hooks": {},  # optimizer-in-backward hooks, multi-grad hooks, grad norms/clipping, custom LRScheduler, EMA  # yenchenlin/nerf-pytorch: rays, embedder, raw2outputs' cumprod, sample_pdf's searchsorted  # torchaudio.functional written out: mel, MFCC, deltas, SpecAugment, resample, Griffin-Lim
 }
 
 
