@@ -74,7 +74,8 @@ def test_tanh_backward_is_torchs_kernel(dtype):
 
     def ours(t):
         t = t.detach()
-        return torch.from_numpy((t.float() if t.dtype is pyfront.bfloat16 else t).numpy()).to(getattr(torch, dtype))
+        t = t.float() if t.dtype is pyfront.bfloat16 else t
+        return torch.from_numpy(t.numpy()).to(getattr(torch, dtype))
     ty = ours(y).requires_grad_()
     tg = ours(g).requires_grad_()
     want = torch.ops.aten.tanh_backward(tg, ty)
@@ -155,7 +156,8 @@ def _bounds_calls(lib):
              ("uniform_", (t(True), 2.0), {}), ("uniform_", (t([0.5]), 2.0), {}),
              ("uniform_", (t(0.5, requires_grad=True), 2.0), {}), ("uniform_", (t(1 + 1j), 2.0), {}),
              ("uniform_", ("a", 1.0), {}), ("uniform_", (1.0, None), {}), ("uniform_", (), {"to": "a"}),
-             ("random_", (t(2), t(9)), {}), ("random_", (t(9),), {}), ("random_", (), {"from": t(1), "to": t(4)}),
+             ("random_", (t(2), t(9)), {}), ("random_", (t(9),), {}),
+             ("random_", (), {"from": t(1), "to": t(4)}),
              ("random_", (t(2.0), t(9.0)), {}), ("random_", (t(True), 3), {}), ("random_", (2, None), {})]
     seen = []
     for name, args, kwargs in calls:
@@ -182,10 +184,12 @@ _DRAWS = {"uniform_": lambda lib, z: z.uniform_(), "normal_": lambda lib, z: z.n
           "bernoulli_ tensor": lambda lib, z: z.bernoulli_(lib.full((4,), 0.5)),
           "random_": lambda lib, z: z.random_(), "random_ to": lambda lib, z: z.random_(5),
           "random_ from to": lambda lib, z: z.random_(1, 5),
-          "rand": lambda lib, z: lib.rand(4, dtype=z.dtype), "randn": lambda lib, z: lib.randn(4, dtype=z.dtype),
+          "rand": lambda lib, z: lib.rand(4, dtype=z.dtype),
+          "randn": lambda lib, z: lib.randn(4, dtype=z.dtype),
           "randint": lambda lib, z: lib.randint(0, 2, (4,), dtype=z.dtype),
-          "randperm": lambda lib, z: lib.randperm(4, dtype=z.dtype), "rand_like": lambda lib, z: lib.rand_like(z),
-          "randn_like": lambda lib, z: lib.randn_like(z), "randint_like": lambda lib, z: lib.randint_like(z, 2),
+          "randperm": lambda lib, z: lib.randperm(4, dtype=z.dtype),
+          "rand_like": lambda lib, z: lib.rand_like(z), "randn_like": lambda lib, z: lib.randn_like(z),
+          "randint_like": lambda lib, z: lib.randint_like(z, 2),
           "normal": lambda lib, z: lib.normal(0.0, 1.0, (4,), dtype=z.dtype),
           "bernoulli": lambda lib, z: lib.bernoulli(z), "poisson": lambda lib, z: lib.poisson(z),
           "multinomial": lambda lib, z: lib.multinomial(lib.ones(4, dtype=z.dtype), 1)}
@@ -212,7 +216,8 @@ def test_complex_draws_are_their_real_views():
     # N(mean, std**2 / 2); pyfront's normal(size, dtype=complex64) had zero imaginary parts)
     g = pyfront.Generator()
     pairs = pyfront.rand(3, 2, generator=g.manual_seed(5))
-    assert pyfront.view_as_real(pyfront.rand(3, dtype=pyfront.complex64, generator=g.manual_seed(5))).equal(pairs)
+    drawn = pyfront.rand(3, dtype=pyfront.complex64, generator=g.manual_seed(5))
+    assert pyfront.view_as_real(drawn).equal(pairs)
     filled = pyfront.empty(3, dtype=pyfront.complex64).normal_(2.0, 3.0, generator=g.manual_seed(5))
     assert pyfront.normal(2.0, 3.0, (3,), dtype=pyfront.complex64, generator=g.manual_seed(5)).equal(filled)
     big = pyfront.normal(2.0, 3.0, (20000,), dtype=pyfront.complex128)

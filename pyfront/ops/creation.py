@@ -860,7 +860,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     dtype = dtype or dt.get_default_dtype()
     if dtype.is_complex:  # torch's empty(size).normal_(mean, std): each part N(mean, std**2 / 2)
         from .sampling import normal_
-        out = normal_(empty(_size((tuple(size),)), dtype=dtype, device=device), mean, std, generator=generator)
+        out = empty(_size((tuple(size),)), dtype=dtype, device=device)
+        out = normal_(out, mean, std, generator=generator)
         return out.requires_grad_(requires_grad)
     _check_float("normal_kernel_cpu", dtype)
     return _random(

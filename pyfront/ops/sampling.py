@@ -213,7 +213,7 @@ def _from_to(self, name, args, kwargs, lo, hi, generator, ints=False):
         if not _accepts("int" if ints else "float", v):
             if ints:  # random_'s three overloads
                 raise invalid_combination(name, args, given, method=True)
-            position = next((i + 1 for i, a in enumerate(args) if a is v), None) if key not in kwargs else None
+            position = None if key in kwargs else next((i + 1 for i, a in enumerate(args) if a is v), None)
             raise must_be(name, key, "float", v, position)
         values[key] = _number(v, ints)
     return values.get("from", lo), values.get("to", hi)
