@@ -200,7 +200,7 @@ SLOW: dict[str, dict] = {
     "audio_by_hand": {},  # torchaudio.functional written out: mel, MFCC, deltas, SpecAugment, resample
     "numerical_algorithms": {},  # log-domain Sinkhorn, Kalman + RTS, exact GP, GMM EM, matrix_exp (float64)
     "nerf_tiny": {},  # yenchenlin/nerf-pytorch: rays, embedder, raw2outputs' cumprod, sample_pdf
-    "discrete_latents": {},  # Gumbel-softmax VAE (straight-through by scatter_), OpenAI's sparse autoencoder, TopK
+    "discrete_latents": {},  # Gumbel-softmax VAE (straight-through by scatter_), OpenAI's sparse autoencoders
     "training_hooks": {},  # optimizer-in-backward, multi-grad hooks, clipping, custom LRScheduler, EMA
 }
 
