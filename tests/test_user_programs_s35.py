@@ -235,3 +235,26 @@ def test_compressed_layouts_refused_alike_from_coo(name):
             getattr(source, name)(*args)
     for source in (torch.eye(2), torch.eye(2).to_sparse()):
         assert getattr(source, name)(*args).shape == (2, 2)
+
+
+def _size_keyword_calls(lib):
+    """Factories and ``new_*`` methods given ``size=`` (torch's own flex_attention noop_mask calls
+    ``batch.new_ones(size=())``), with the conflicts and bare ints torch's parser refuses."""
+    x = lib.ones(2)
+    calls = [lambda: x.new_ones(size=()), lambda: x.new_zeros(size=[2, 3]), lambda: x.new_empty(size=(2,)).shape,
+             lambda: x.new_ones(size=(1,), dtype=lib.bool), lambda: x.new_ones(2, size=(2,)),
+             lambda: x.new_ones(size=3), lambda: lib.ones(size=3), lambda: lib.zeros(size=None),
+             lambda: lib.empty(2, size=(3,)), lambda: lib.rand(2, size=(3,)), lambda: lib.randn(size=None),
+             lambda: lib.zeros(size=lib.Size([2, 1]))]
+    seen = []
+    for call in calls:
+        try:
+            out = call()
+            seen.append(("ok", tuple(out) if isinstance(out, tuple) else (out.tolist(), str(out.dtype))))
+        except Exception as e:  # noqa: BLE001 - the exception is what is compared
+            seen.append((type(e).__name__, str(e).split("\n")[0]))
+    return seen
+
+
+def test_size_keyword_as_torch():
+    assert _size_keyword_calls(pyfront) == _size_keyword_calls(torch)

@@ -56,7 +56,14 @@ def int_tuple(args, name: str, arg: str = "size", position: int = 1) -> tuple:
 def _size(size, name="zeros", kw=None):
     """A factory's ``*size`` (see ``int_tuple``), or its ``size=`` keyword (``kw``, the factory's other
     keywords: ``torch.rand(size=(2, 3))``), refusing negative sizes as torch does."""
-    if not size and kw and kw.get("size") is not None:
+    if kw and "size" in kw:
+        if size:
+            if name in ("rand", "randn"):  # their argument parser's refusal
+                from .argcheck import invalid_combination
+                raise invalid_combination(name, size, kw)
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        if not isinstance(kw["size"], (tuple, list)):  # (a Size is a tuple) the keyword takes no bare int
+            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, not {type_name(kw['size'])}")
         size = (kw["size"],)
     require_args(size, name)
     out = int_tuple(size, name)
