@@ -241,7 +241,8 @@ def _size_keyword_calls(lib):
     """Factories and ``new_*`` methods given ``size=`` (torch's own flex_attention noop_mask calls
     ``batch.new_ones(size=())``), with the conflicts and bare ints torch's parser refuses."""
     x = lib.ones(2)
-    calls = [lambda: x.new_ones(size=()), lambda: x.new_zeros(size=[2, 3]), lambda: x.new_empty(size=(2,)).shape,
+    calls = [lambda: x.new_ones(size=()), lambda: x.new_zeros(size=[2, 3]),
+             lambda: x.new_empty(size=(2,)).shape,
              lambda: x.new_ones(size=(1,), dtype=lib.bool), lambda: x.new_ones(2, size=(2,)),
              lambda: x.new_ones(size=3), lambda: lib.ones(size=3), lambda: lib.zeros(size=None),
              lambda: lib.empty(2, size=(3,)), lambda: lib.rand(2, size=(3,)), lambda: lib.randn(size=None),
