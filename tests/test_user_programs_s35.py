@@ -5,6 +5,8 @@ computes by products (x ** 3 as x * x * x, x ** -2 as 1 / (x * x)) and the gradi
 formula written out), a complex base's negative integer power."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -259,3 +261,70 @@ def _size_keyword_calls(lib):
 
 def test_size_keyword_as_torch():
     assert _size_keyword_calls(pyfront) == _size_keyword_calls(torch)
+
+
+def _flex_run(lib):
+    """torch.nn.attention.flex_attention as attention-gym's examples call it (masks combined by and/or,
+    document and sliding-window masks, ALiBi and soft-capping score_mods, GQA, log-sum-exp), with its
+    BlockMask printed, sliced and made dense, and the refusals of its CPU path, each call's outcome."""
+    import importlib
+    warnings.simplefilter("ignore")
+    fa = importlib.import_module(lib.__name__ + ".nn.attention.flex_attention")
+    fa._FLEX_ATTENTION_DISABLE_COMPILE_DEBUG = True  # (torch's eager path, uncompiled: seconds faster)
+    rng = np.random.default_rng(0)
+    q, k, v = (lib.tensor(rng.standard_normal(s).astype(np.float32))
+               for s in ((2, 4, 16, 8), (2, 2, 16, 8), (2, 2, 16, 8)))
+    bias = lib.tensor(rng.standard_normal(4).astype(np.float32))
+    doc = lib.tensor([0] * 5 + [1] * 7 + [2] * 4)
+
+    def causal(b, h, q_idx, kv_idx):
+        return q_idx >= kv_idx
+
+    def document(b, h, q_idx, kv_idx):
+        return doc[q_idx] == doc[kv_idx]
+
+    def window(b, h, q_idx, kv_idx):
+        return q_idx - kv_idx <= 4
+
+    def alibi(score, b, h, q_idx, kv_idx):
+        return score + bias[h] * (kv_idx - q_idx)
+
+    def softcap(score, b, h, q_idx, kv_idx):
+        return 2.0 * lib.tanh(score / 2.0)
+
+    seen = []
+    bm = fa.create_block_mask(fa.and_masks(causal, document), None, None, 16, 16, device="cpu", BLOCK_SIZE=4)
+    bm2 = fa.create_block_mask(fa.or_masks(window, document), 2, 4, 16, 16, device="cpu", BLOCK_SIZE=(4, 8))
+    none = fa.create_block_mask(lambda b, h, q_idx, kv_idx: kv_idx > q_idx + 100, 1, 1, 16, 16, device="cpu")
+    seen += [str(bm), repr(bm).replace("torch.", ""), bm2.to_string(limit=2), bm.to_dense().tolist(),
+             bm.full_kv_indices.tolist(), bm.q_num_blocks.tolist(), bm[0, 0, 1:3].kv_num_blocks.tolist(),
+             bm2.sparsity(), fa.create_mask(alibi, 1, 1, 4, 4, "cpu").tolist()]
+    outs = [fa.flex_attention(q, k, v, score_mod=alibi, block_mask=bm, enable_gqa=True),
+            *fa.flex_attention(q, k, v, score_mod=softcap, enable_gqa=True, return_lse=True),
+            fa.flex_attention(q, k, v, block_mask=bm2, enable_gqa=True,
+                              return_aux=fa.AuxRequest(lse=True))[1].lse,
+            *fa.flex_attention(q, k, v, block_mask=none, enable_gqa=True, return_lse=True)]
+    seen += [np.round(o.numpy().astype(np.float64), 4).tolist() for o in outs]
+    for bad in (lambda: fa.flex_attention(q, k, v),
+                lambda: fa.flex_attention(q[:, :, :8], k, v, block_mask=bm),
+                lambda: fa.flex_attention(q, k, v, block_mask=bm[0], enable_gqa=True),
+                lambda: fa.flex_attention(q.clone().requires_grad_(), k, v, enable_gqa=True),
+                lambda: fa.flex_attention(q, k, v, enable_gqa=True,
+                                          return_aux=fa.AuxRequest(max_scores=True)),
+                lambda: fa.create_block_mask(alibi, 1, 1, 4, 4)):
+        try:
+            bad()
+            seen.append("no error")
+        except Exception as e:  # noqa: BLE001 - the exception is what is compared
+            seen.append((type(e).__name__, str(e).split(" at 0x")[0]))
+    return seen
+
+
+def test_flex_attention_as_torchs_eager_path():
+    import torch.nn.attention.flex_attention as theirs
+    from pyfront.nn.attention import flex_attention as ours
+    try:
+        with warnings.catch_warnings():
+            assert _flex_run(pyfront) == _flex_run(torch)
+    finally:
+        theirs._FLEX_ATTENTION_DISABLE_COMPILE_DEBUG = ours._FLEX_ATTENTION_DISABLE_COMPILE_DEBUG = False
