@@ -201,7 +201,7 @@ SLOW: dict[str, dict] = {
     "numerical_algorithms": {},  # log-domain Sinkhorn, Kalman + RTS, exact GP, GMM EM, matrix_exp (float64)
     "nerf_tiny": {},  # yenchenlin/nerf-pytorch: rays, embedder, raw2outputs' cumprod, sample_pdf
     "discrete_latents": {},  # Gumbel-softmax VAE (straight-through by scatter_), OpenAI's sparse autoencoders
-    "flex_attention_gym": {},  # attention-gym's masks and score mods through flex_attention, eagerly on the cpu
+    "flex_attention_gym": {},  # attention-gym's masks and score mods through flex_attention, on the cpu
     "training_hooks": {},  # optimizer-in-backward, multi-grad hooks, clipping, custom LRScheduler, EMA
 }
 
