@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import math
+import operator
 import warnings
 from typing import NamedTuple
 
@@ -74,28 +75,26 @@ def _sliced_mask_mod_error(batch, head, token_q, token_kv):
 
 def or_masks(*mask_mods):
     """Returns a mask_mod that's the union of provided mask_mods"""
-    if not all(callable(arg) for arg in mask_mods):
-        raise RuntimeError(f"All inputs should be callable mask_mods: {mask_mods}")
-
-    def or_mask(b, h, q_idx, kv_idx):
-        result = b.new_zeros((), dtype=dt.bool_)
-        for mask in mask_mods:
-            result = result | mask(b, h, q_idx, kv_idx)
-        return result
-    return or_mask
+    return _combined(mask_mods, False, operator.or_, "or_mask")
 
 
 def and_masks(*mask_mods):
     """Returns a mask_mod that's the intersection of provided mask_mods"""
+    return _combined(mask_mods, True, operator.and_, "and_mask")
+
+
+def _combined(mask_mods, start: bool, op, name: str):
+    """The mask_mod folding ``mask_mods``' masks with ``op`` from ``start``, named as torch names it."""
     if not all(callable(arg) for arg in mask_mods):
         raise RuntimeError(f"All inputs should be callable mask_mods: {mask_mods}")
 
-    def and_mask(b, h, q_idx, kv_idx):
-        result = b.new_ones((), dtype=dt.bool_)
+    def combined(b, h, q_idx, kv_idx):
+        result = b.new_full((), start, dtype=dt.bool_)
         for mask in mask_mods:
-            result = result & mask(b, h, q_idx, kv_idx)
+            result = op(result, mask(b, h, q_idx, kv_idx))
         return result
-    return and_mask
+    combined.__name__ = combined.__qualname__ = name
+    return combined
 
 
 def _positional_count(fn) -> int:
