@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from . import dtypes as dt
 from .ops.creation import arange
-from .ops.primitives.fft import _DUAL, by_strides, exec_strides, fft_c2c, fft_c2r, fft_r2c
-from .ops.registry import records
+from .ops.primitives.fft import _DUAL, fft_c2c, fft_c2r, fft_r2c, normalization
+from .autograd import graph
 from .shape import normalize_dim
 from .tensor import Tensor
 
@@ -106,28 +106,25 @@ def _dims_and_sizes(x: Tensor, s, dim, last_default=None):
     return dims, sizes
 
 
-def _real_one_dim(x, s, dim, *_):
-    """torch's node for ``_c2c_n``: fft's real input is its one r2c (two-sided) op (fftn's, over one dim
-    too, is made complex first)."""
-    return None if x.dtype.is_complex or not isinstance(dim, _OneDim) else "FftR2CBackward0"
-
-
-@records(_real_one_dim, saves="self=x@FftR2CBackward0")
 def _c2c_n(x, s, dim, norm, forward):
     if isinstance(dim, _OneDim):  # torch checks a one-dimensional transform's dtype before its dim
         _check_real_dtype(x)
     dims, sizes = _dims_and_sizes(x, s, dim)
-    # fft's real input is resized before its r2c (its gradient: the resize's own), fftn's made complex first
-    real_first = isinstance(dim, _OneDim) and not x.dtype.is_complex
-    x = _complex(_resize(x, dims, sizes)) if real_first else _resize(_complex(x), dims, sizes)
     norm = _norm(norm)
+    if isinstance(dim, _OneDim) and not x.dtype.is_complex:
+        return _two_sided_r2c(_resize(x, dims, sizes), dims, norm, forward)
+    x = _resize(_complex(x), dims, sizes)  # (fftn's input made complex first)
     return fft_c2c(x, dims, forward, norm) if dims else x
 
 
-def _r2c_node(x, s, dim, norm, name):
-    """torch's node for ``_r2c_n``: rfftn's one r2c op (over every dim); ihfftn's over several dims is
-    r2c, conj_physical and c2c, each its own (None: the primitives' nodes kept)."""
-    return None if name.startswith("ihfft") and not _one_transform(x, s, dim) else "FftR2CBackward0"
+def _two_sided_r2c(x, dims, norm, forward):
+    """fft's real input, resized: torch's one two-sided r2c op (its node, keeping that input), computed as
+    the c2c of the input made complex."""
+    since = graph.SEQUENCE[0]
+    out = fft_c2c(_complex(x), dims, forward, norm)
+    graph.present_as(out, "FftR2CBackward0", since, inputs=(x,), saves=lambda: [
+        ("self", x), ("dim", dims), ("normalization", normalization(norm, forward)), ("onesided", False)])
+    return out
 
 
 def _one_transform(x, s, dim) -> bool:
@@ -135,7 +132,6 @@ def _one_transform(x, s, dim) -> bool:
     return len(_dims_and_sizes(x, s, dim)[0]) == 1
 
 
-@records(_r2c_node, saves="self=x")
 def _r2c_n(x, s, dim, norm, name):
     if isinstance(dim, _OneDim) or name == "rfftn" and x.dtype.is_complex:  # (before the dims, as torch)
         x = _real(x, name)
@@ -147,14 +143,10 @@ def _r2c_n(x, s, dim, norm, name):
     x = _real(x, name)
     x = _resize(x, dims, sizes)
     norm = _norm(norm)
-    out = fft_r2c(x, dims[-1], norm)
-    if len(dims) == 1:
-        return out
-    if name.startswith("ihfft"):  # torch's: r2c over the last dim, its conjugate made, the inverse c2c over
-        return fft_c2c(out.conj_physical(), dims[:-1], False, _DUAL[norm])  # the others (the same scale)
-    # torch's rfftn is one transform, laid out by x's strides (its dims sorted by them, the last kept last)
-    laid = exec_strides(x, out._shape, by_strides(x, dims[:-1]) + dims[-1:])
-    return fft_c2c(out, dims[:-1], True, norm, laid)
+    if name.startswith("ihfft") and len(dims) > 1:  # torch's: r2c over the last dim, its conjugate made, the
+        out = fft_r2c(x, dims[-1:], norm).conj_physical()  # inverse c2c over the others (the same scale)
+        return fft_c2c(out, dims[:-1], False, _DUAL[norm])
+    return fft_r2c(x, dims, norm)  # (rfftn's one transform, as torch's)
 
 
 def _check_some(dims, name):
@@ -171,12 +163,11 @@ def _c2r_n(x, s, dim, norm, name):
     last = sizes[-1]  # (the last dim's half spectrum resized with the others, as torch's)
     x = _resize(_complex(x), dims, sizes[:-1] + [last // 2 + 1])
     norm = _norm(norm)
+    if not name.startswith("hfft"):
+        return fft_c2r(x, dims, last, norm)  # (irfftn's one transform, as torch's)
     if len(dims) > 1:  # hfftn's as torch's: the forward c2c over the other dims, then the conjugate
-        x = fft_c2c(x, dims[:-1], True, _DUAL[norm]) if name.startswith("hfft") else fft_c2c(x, dims[:-1],
-                                                                                              False, norm)
-    if name.startswith("hfft"):
-        x = x.conj()
-    return fft_c2r(x, dims[-1], last, norm)
+        x = fft_c2c(x, dims[:-1], True, _DUAL[norm])
+    return fft_c2r(x.conj(), dims[-1:], last, norm)
 
 
 class _OneDim(tuple):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections import OrderedDict
 
 from . import _warnings
 from . import dtypes as _dt
@@ -88,11 +89,14 @@ class Tensor:
     # mode from a base that requires grad
     _creation = None
     _requires_grad = _retains_grad = _wrapped_number = _inference = False
+    # a view of a view-leaf (base[1:] made to require grad; a view of such a view too): torch takes it of the
+    # root base, which needs no gradient, and regenerates its history from there after a write
+    _of_view_leaf = False
     # inside vmap, the levels (bit i: the vmap i deep) at which this is one value per sample, torch's
     # BatchedTensor: a sample's slice, or what an op computed from one (ops.dispatch.mark_batched)
     _batched = 0
     _output_nr = 0
-    _hooks = _post_accumulate_hooks = ()  # a list of its own once one is registered
+    _hooks = _post_accumulate_hooks = ()  # an OrderedDict of its own (handle id -> hook) once one is added
     # an op's fresh result reads from its storage's start, contiguous: _make and every view set their own
     _offset, _contiguous, _odd = 0, True, False
     # torch's conjugate or negative bit ("conj", "neg"): a view whose values are that transform of the memory
@@ -345,7 +349,9 @@ class Tensor:
     @property
     def grad_fn(self):
         base = self._base
-        if base is not None and base._requires_grad:
+        # (a view of a view-leaf: a write since regenerates its history from the root base as torch's, an
+        # AsStridedBackward0 whose gradient goes nowhere)
+        if base is not None and (base._requires_grad or self._of_view_leaf):
             if self._creation in _GRADLESS and self._vc.version != self._made_at:
                 # written in place since this view was made without a graph (by it, its base or another view):
                 # whether that write belongs in its history is ambiguous, so torch refuses its history
@@ -431,26 +437,19 @@ class Tensor:
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
-        from .autograd.graph import _Handle
+        from .autograd.handles import add_hook
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         fn = self.grad_fn
         if fn is None:
-            hooks = self.__dict__.setdefault("_hooks", [])
-            hooks.append(hook)
-            return _Handle(hooks, hook)
-        entry = (self._output_nr, hook)
-        hooks = fn._own("_pre_hooks", [])
-        hooks.append(entry)
-        return _Handle(hooks, entry)
+            return add_hook(self.__dict__.setdefault("_hooks", OrderedDict()), hook)
+        return add_hook(fn._own("_pre_hooks", OrderedDict()), (self._output_nr, hook))
 
     def register_post_accumulate_grad_hook(self, hook):
-        from .autograd.graph import _Handle
+        from .autograd.handles import add_hook
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-        hooks = self.__dict__.setdefault("_post_accumulate_hooks", [])
-        hooks.append(hook)
-        return _Handle(hooks, hook)
+        return add_hook(self.__dict__.setdefault("_post_accumulate_hooks", OrderedDict()), hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``, as ``torch.Tensor.backward``."""
@@ -466,6 +465,9 @@ class Tensor:
         base = self if self._base is None else self._base
         t = Tensor._make(self._storage, shape, self.dtype, strides, offset, base)
         self._storage.share(self, t)
+        if base is not self and self._requires_grad and (self._of_view_leaf or self._grad_fn is None) and \
+                not base._requires_grad and _state.enabled:  # (made without a graph: no view for autograd)
+            t._of_view_leaf = True
         if self._batched:
             t._batched = self._batched
         counter = self._counter
@@ -692,6 +694,8 @@ class Tensor:
                 replace_saved(torch_saved_tensors(node), self._storage, current_value, operands)
             if since is not None:
                 stack.extend(n for n, _ in node.edges if n is not None and n._seq > since)
+        if copy and fn is not None:  # what a composite's node shows as torch's saved input (graph.present_as)
+            fn.written_from = copy[0]
 
     def _operands_apart(self, args):
         """``args`` of an in-place op on ``self``, with ``self`` itself (where it is an operand too)
@@ -756,7 +760,10 @@ class Tensor:
         if self._base is None and self._requires_grad and self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         base = self._base
-        if base is not None and base._requires_grad and base._grad_fn is None:
+        # (torch asks whether the view requires grad and its root base is a leaf: a view-leaf's or its views'
+        # base need not require grad)
+        if base is not None and base._grad_fn is None and (base._requires_grad or self._requires_grad and (
+                self._of_view_leaf or self._grad_fn is None)):
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                                "in-place operation.")
 

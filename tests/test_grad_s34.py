@@ -53,9 +53,9 @@ def _moments(L, fn, correction):
             x = _col(x).requires_grad_()
             s, m = getattr(L, fn)(x, dim=dim, correction=correction)
             g = L.autograd.grad(s.sum() * 0.5 + m.sum() * 2, x, create_graph=True)[0]
-            # (a full reduction's second derivative at a constant input is not torch's yet: 0.0625 where
-            # torch's is 0, known since before this stop; compared for a reduction over a dim)
-            gg = L.autograd.grad(g.sum(), x)[0] if dim is not None else g
+            gg = L.autograd.grad(g.sum(), x)[0] if g.requires_grad else None
+            if gg is None:  # (torch's full reduction without degrees of freedom: a constant, inf or NaN)
+                gg, g = g, g.detach()
             out.append((g.stride(), *(torch.tensor(t.detach().tolist()) for t in (s, m, g, gg))))
     return out
 
@@ -76,6 +76,39 @@ def test_moment_and_mean_gradients_laid_out_as_the_input(fn, correction):
 def _permuted(t):
     n = t.dim()
     return t.permute(*range(1, n), 0).contiguous().permute(n - 1, *range(n - 1))
+
+
+
+def _moment_second_derivatives(L, fn):
+    """var, std, var_mean and std_mean's first and second derivatives as torch's var_backward and
+    std_backward: at a constant input (std 0, its gradient masked to 0; std_mean's running mean exact there),
+    without degrees of freedom over no dim given (g times inf, NaN at the mean: a constant in x) or over
+    every dim named (2 / 0), and with a negative count."""
+    out = []
+    w = L.tensor([0.5, -1.0, 2.0, 0.25])
+    for x0 in (L.ones(3, 4), L.linspace(-0.5, 0.5, 12).reshape(3, 4)):
+        for kw in ({}, {"dim": (0, 1)}, {"dim": 0}):
+            for correction in (0, 1, 12, 13):
+                x = x0.clone().requires_grad_()
+                r = getattr(L, fn)(x, correction=correction, **kw)
+                loss = r[0].sum() * 0.5 + r[1].sum() * 2 if isinstance(r, tuple) else r.sum() * 0.5
+                g = L.autograd.grad(loss, x, create_graph=True)[0]
+                gg = L.autograd.grad((g * w).sum(), x)[0] if g.requires_grad else None
+                out.append([None if t is None else torch.tensor(t.detach().tolist())
+                            for t in (*(r if isinstance(r, tuple) else (r,)), g, gg)])
+    return out
+
+
+@pytest.mark.parametrize("fn", ["var", "std", "var_mean", "std_mean"])
+def test_moment_second_derivatives(fn):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (no degrees of freedom: they warn)
+        ours, theirs = _moment_second_derivatives(pyfront, fn), _moment_second_derivatives(torch, fn)
+    for a, b in zip(ours, theirs):
+        assert [t is None for t in a] == [t is None for t in b]
+        for x, y in zip(a, b):
+            if x is not None:
+                torch.testing.assert_close(x, y, equal_nan=True)
 
 
 def _bilinear_layouts(L):
@@ -144,29 +177,59 @@ N_DIM_FFTS = ("fftn", "ifftn", "rfftn", "irfftn", "hfftn", "ihfftn")
 def _fft_layouts(L, fn):
     """A transform's result and its input's gradient laid out as torch's MKL kernels lay them (_exec_fft: the
     dims not transformed outermost, by the input's strides, the transformed ones innermost in order), real
-    and complex, row-major and permuted inputs. (rfftn's and irfftn's gradients over several dims: torch's
-    backward is one transform where pyfront's chains two, laid out otherwise: results only.)"""
+    and complex, row-major, permuted and column-major inputs, padded too; rfftn's and irfftn's gradients over
+    several dims one transform each, as torch's fft_r2c_backward and fft_c2r_backward."""
     out = []
     dims = (0, 1, -1) if fn in ONE_DIM_FFTS else ((0, 2), (2, 0), (1, 0), (0, 1, 2))
-    for permuted in (False, True):
-        for dim in dims:
+    for relay in (lambda t: t, _permuted, _col):
+        for dim, s in [(d, None) for d in dims] + ([] if fn in ONE_DIM_FFTS else [((2, 1), (7, 7))]):
             for is_complex in (False, True):
                 x = L.linspace(-1, 1, 120).reshape(3, 4, 5, 2)
                 x = L.view_as_complex(x) if is_complex else x[..., 0]
-                x = (_permuted(x) if permuted else x).requires_grad_()
+                x = relay(x).requires_grad_()
                 try:
-                    y = getattr(L.fft, fn)(x, dim=dim)
+                    y = getattr(L.fft, fn)(x, dim=dim) if s is None else getattr(L.fft, fn)(x, s=s, dim=dim)
                 except RuntimeError as e:  # (ihfft of a complex input)
                     out.append(str(e))
                     continue
                 g = L.autograd.grad(y.abs().sum() if y.is_complex() else y.sum(), x)[0]
-                out.append((y.stride(), None if fn in ("rfftn", "irfftn") else g.stride()))
+                out.append((y.stride(), g.stride(), type(y.grad_fn).__name__,
+                            [type(f).__name__ for f, _ in y.grad_fn.next_functions]))
     return out
 
 
 @pytest.mark.parametrize("fn", ONE_DIM_FFTS + N_DIM_FFTS)
 def test_fft_layouts(fn):
     assert _fft_layouts(pyfront, fn) == _fft_layouts(torch, fn)
+
+
+
+def _fft_nodes(L):
+    """A transform's node as torch's: its one r2c or c2r op (rfftn's and irfftn's too, over several dims),
+    keeping the input as resized (cut or padded), the resize's node its next, and its dims, normalization
+    (0 none, 1 by root n, 2 by n), onesided or forward."""
+    out = []
+    x = L.linspace(-1, 1, 60).reshape(3, 4, 5).requires_grad_()
+    xc = L.view_as_complex(L.linspace(-1, 1, 120).reshape(3, 4, 5, 2)).requires_grad_()
+    for fn, kw in (("rfftn", {"s": (7, 7), "dim": (0, 2)}), ("rfft", {"n": 7, "dim": 1}), ("rfft", {"n": 3}),
+                   ("fft", {"n": 7, "dim": 1}), ("fft", {"n": 2}), ("ifft", {"n": 7}), ("ihfft", {"n": 3}),
+                   ("rfftn", {"dim": (0, 2)}), ("irfftn", {"dim": (0, 2)}), ("irfftn", {"s": (2, 6)}),
+                   ("ihfftn", {"s": (7, 7), "dim": (0, 2)}), ("hfftn", {"dim": (2, 1)}),
+                   ("rfftn", {"dim": (2, 0), "norm": "ortho"}), ("irfft", {"norm": "forward"}),
+                   ("fft", {"norm": "forward"}), ("rfft2", {"norm": "forward"}), ("fftn", {"dim": (2, 0)}),
+                   ("ifftn", {"dim": (1,), "norm": "forward"}), ("ifft", {}), ("hfft", {}),
+                   ("fft", {"norm": "ortho"})):
+        fn = getattr(L.fft, fn)(xc if fn in ("fftn", "ifftn", "hfft") or fn == "ifft" and not kw else x,
+                                **kw).grad_fn
+        saved = getattr(fn, "_saved_self", None)
+        out.append((type(fn).__name__, [type(f).__name__ for f, _ in fn.next_functions],
+                    None if saved is None else saved.shape,
+                    {n: getattr(fn, n) for n in dir(fn) if n.startswith("_saved_") and n != "_saved_self"}))
+    return out
+
+
+def test_fft_nodes():
+    assert _fft_nodes(pyfront) == _fft_nodes(torch)
 
 
 AVG_POOLS = {
@@ -329,6 +392,37 @@ def test_addr_of_strided_inputs(dtype):
     if dtype != "float16":
         _skip_unless_addr_follows_torch()
     assert _addr_of_strided_inputs(pyfront, dtype) == _addr_of_strided_inputs(torch, dtype)
+
+
+
+def _addr_of_strided_vectors(L, dtype):
+    """torch's TensorIterator runs addr's vectorised loop only where every operand is contiguous along it but
+    one constant input: a strided vector along the loop, or vec2 expanded along a row (two constants), runs
+    its scalar loop; an out= tensor's strides choose the loop first (a transposed out runs down the
+    columns); a dim of one laid out as the input's strides say, beta 0 too (no input read)."""
+    import numpy as np
+    rng = np.random.default_rng(2)
+    out = []
+    for n, m in ((7, 33), (40, 17), (1, 40), (40, 1)):
+        big = L.tensor(rng.standard_normal((90, 90)).astype(dtype))
+        w1, w2 = (L.tensor(rng.standard_normal(3 * k).astype(dtype)) for k in (n, m))
+        vectors = {"plain": (w1[:n], w2[:m]), "vec1 strided": (w1[::3][:n], w2[:m]),
+                   "vec2 strided": (w1[:n], w2[::2][:m]), "vec2 expanded": (w1[:n], w2[:1].expand(m))}
+        for beta, alpha in ((1, 1), (0.3, 0.7), (0, 2)):
+            for v1, v2 in vectors.values():
+                for x in (big[:n, :m], big[:m, :n].t()):
+                    y = L.addr(x, v1, v2, beta=beta, alpha=alpha)
+                    out.append((y.stride(), y.numpy().tobytes()))
+                for o in (L.empty(m, n, dtype=getattr(L, dtype)).t(), L.empty(n, m, dtype=getattr(L, dtype))):
+                    L.addr(big[:m, :n].t(), v1, v2, beta=beta, alpha=alpha, out=o)
+                    out.append((o.stride(), o.numpy().tobytes()))
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_addr_of_strided_vectors(dtype):
+    _skip_unless_addr_follows_torch()
+    assert _addr_of_strided_vectors(pyfront, dtype) == _addr_of_strided_vectors(torch, dtype)
 
 
 def test_addr_in_place_refuses_self_of_another_shape():

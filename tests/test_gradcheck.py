@@ -120,7 +120,13 @@ FIRST = {e[0]: i for e in DIFFERENTIABLE
                         if _has_float_operand(sm) and _torch_passes(e[1], sm, e[3], i)), None)) is not None}
 
 
-@pytest.mark.parametrize("entry", [pytest.param(e, id=e[0]) for e in DIFFERENTIABLE if e[0] in FIRST])
+# torch does not differentiate these twice (its derivative of hardsigmoid_backward is not implemented:
+# pyfront's node refuses as torch's, tests/test_activation_torch_formulas.py)
+NOT_TWICE = {"nn.functional.hardsigmoid"}
+
+
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e[0]) for e in DIFFERENTIABLE
+                                   if e[0] in FIRST and e[0] not in NOT_TWICE])
 def test_gradgradcheck_op(entry):
     _, torch_name, samples, domain, _ = entry
     grad_data, call = _prepare(torch_name, samples[FIRST[entry[0]]], domain, FIRST[entry[0]])

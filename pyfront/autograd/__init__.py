@@ -212,7 +212,8 @@ def _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unuse
 def _batched_grad(outputs, inputs, grads, retain_graph, create_graph, allow_unused, materialize_grads):
     """grad(is_grads_batched=True): each grad_output's first dim is a batch of them, and each input's
     gradient is the batch of the gradients they give (torch vmaps its engine over that dim; here each
-    one runs in turn, the graph kept until the last); an unused input's is materialized unbatched."""
+    one runs in turn, the graph kept until the last, so a hook runs once per slice where torch's runs once
+    on a batched gradient: README); an unused input's is materialized unbatched."""
     for i, (out, g) in enumerate(zip(outputs, grads)):
         # (torch's check reads the first gradient, g[0], and names its shape less its first dim too)
         if isinstance(g, Tensor) and g[0].shape != out.shape:

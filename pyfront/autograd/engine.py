@@ -267,7 +267,7 @@ def _post_hooks(node, in_grads, grads):
     """torch's post hooks of ``node``: each sees the gradients as its inputs take them (reduced) and the
     ones it was handed, as tuples; what one returns replaces the input gradients."""
     in_grads = tuple(g if g is None else _reduce_to(g, *meta) for g, meta in zip(in_grads, node.input_meta))
-    for hook in node._hooks:
+    for hook in tuple(node._hooks.values()):  # (a hook may remove itself)
         out = hook(in_grads, tuple(grads))
         if out is not None:
             in_grads = _hook_result(hook, out, tuple(in_grads))
@@ -310,13 +310,14 @@ def _tensor_pre_hooks(node, grads):
     if type(node) is AccumulateGrad:
         leaf = node.variable_ref()
         grads = list(grads)
-        for hook in () if leaf is None or grads[0] is None else leaf._hooks:
+        hooks = leaf._hooks if leaf is not None and grads[0] is not None else ()
+        for hook in tuple(hooks.values()) if hooks else ():
             out = hook(grads[0])
             if out is not None:
                 grads[0] = out
         return grads
     grads = list(grads)
-    for nr, fn in node._pre_hooks:
+    for nr, fn in tuple(node._pre_hooks.values()) if node._pre_hooks else ():
         if nr is not None and grads[nr] is not None:
             out = fn(grads[nr])
             if out is not None:
@@ -339,7 +340,7 @@ def _run_pre_hooks(node, grads):
 
 def _node_pre_hooks(node, grads):
     """The hooks registered on ``node`` itself (``register_prehook``): each sees all its output grads."""
-    for nr, fn in node._pre_hooks:
+    for nr, fn in tuple(node._pre_hooks.values()) if node._pre_hooks else ():
         if nr is None:  # a hook on the node itself sees all its output grads
             out = fn(tuple(grads))
             if out is not None:
@@ -399,13 +400,13 @@ def _accumulate(node, grads, create_graph, owned=False):
         # user set is refused as any in-place write into it. Detached where that cuts a history or a subclass:
         # a plain gradient without either is added as it is (no alias made per leaf per step)
         old.add_(grad if type(grad) is Tensor and not grad._requires_grad else grad.detach())
-    for hook in leaf._post_accumulate_hooks:
+    for hook in tuple(leaf._post_accumulate_hooks.values()) if leaf._post_accumulate_hooks else ():
         out = hook(leaf)
         if out is not None:  # torch's two checks: the hook wrapper's type test, then AccumulateGrad's
             if not isinstance(out, Tensor):
                 raise TypeError(f"expected Variable, but hook returned '{type(out).__name__}'")
             raise RuntimeError("Tensor post accumulate grad hooks should return None.")
-    for hook in node._hooks:
+    for hook in tuple(node._hooks.values()) if node._hooks else ():
         hook((), (grad,))
 
 

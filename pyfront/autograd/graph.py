@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from collections import OrderedDict
 from types import MappingProxyType
 
 from ..dtypes import HALVES
 from .anomaly_mode import _STATE as _ANOMALY, forward_stack
 from .grad_mode import _state as _grad_state
 from .grad_mode import no_grad
-from .handles import Removable
+from .handles import add_hook
 from .saved_hooks import OPEN as _HOOKS_OPEN, current_hooks
 from .saved_hooks import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
 from .saved_names import install as install_saved_properties
@@ -289,9 +290,10 @@ _NUMBERS = itertools.count(1)
 class Node:
     """The backward of one recorded op (``grad_fn``), named as PyTorch names it."""
 
-    # what a node has until it is given its own (a node is made per recorded op; most never get a hook):
-    # (output_nr, fn) hooks on non-leaf tensor grads, output_nr -> weakref of a tensor with retain_grad,
-    # hooks on the node. Read-only: a node's own is made where one is added (Node._own)
+    # what a node has until it is given its own (a node is made per recorded op; most never get a hook;
+    # its own hooks are OrderedDicts keyed by handle id): (output_nr, fn) hooks on non-leaf tensor grads,
+    # output_nr -> weakref of a tensor with retain_grad, hooks on the node. Read-only: a node's own is made
+    # where one is added (Node._own)
     _pre_hooks = _hooks = ()
     _retain = MappingProxyType({})
     has_saved = True  # whether release() has anything to free (an OpNode knows; other nodes are asked)
@@ -301,7 +303,7 @@ class Node:
     # SavedTensor or value, output index), ...), checked before the node runs, as torch's node unpacks its
     # saved variables (FREED in a SavedTensor's place after a backward freed it); None: no such list
     torch_saved = None
-    view_args = None  # a view's arguments as its caller gave them, which torch's node shows (views._shows)
+    view_args = None  # arguments as its caller gave them, which torch's node shows (views._shows, fft._shows)
 
     def __init__(self, next_functions, input_meta, n_outputs=1):
         SEQUENCE[0] = self._seq = next(_NUMBERS)
@@ -335,14 +337,10 @@ class Node:
         return {}
 
     def register_hook(self, fn):
-        hooks = self._own("_hooks", [])
-        hooks.append(fn)
-        return _Handle(hooks, fn)
+        return add_hook(self._own("_hooks", OrderedDict()), fn)
 
     def register_prehook(self, fn):
-        hooks = self._own("_pre_hooks", [])
-        hooks.append((None, fn))
-        return _Handle(hooks, (None, fn))
+        return add_hook(self._own("_pre_hooks", OrderedDict()), (None, fn))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -374,6 +372,11 @@ def node_class(name: str, base=None) -> type:
     return cls
 
 
+def rename(fn, name: str) -> None:
+    """Make node ``fn`` one of torch's node ``name`` (what it computes and keeps unchanged)."""
+    fn.__class__ = node_class(name, getattr(type(fn), "_unnamed", type(fn)))
+
+
 def present_as(out, name: str, since: int, inputs=None, edges=None, saves=None):
     """Name the node that produced ``out`` (a Tensor or a tuple of them) ``name``, where that node was
     recorded after node number ``since``: a composite op shows the node PyTorch's one op records, and
@@ -390,7 +393,7 @@ def present_as(out, name: str, since: int, inputs=None, edges=None, saves=None):
         if not isinstance(fn, Node) or fn._seq <= since:
             continue
         if type(fn).__name__ != name:
-            fn.__class__ = node_class(name, getattr(type(fn), "_unnamed", type(fn)))
+            rename(fn, name)
             if saves is None and fn.torch_saved is not None:  # an inner composite's: still checked, not shown
                 fn.torch_saved = tuple((None, s, nr) for _, s, nr in fn.torch_saved)
         fn.presented = True
@@ -414,18 +417,32 @@ class Result(int):
     """Output k of the op, in present_as's ``saves`` (an int there is a saved number)."""
 
 
+class Unreturned:
+    """In present_as's ``saves``: an output of torch's op that its function does not return
+    (log_sigmoid_forward's buffer), kept after the inputs as torch's node keeps its outputs."""
+
+    def __init__(self, tensor):
+        self.tensor = tensor
+
+
 def _saved_as_torch(fn, saves, outs):
     """present_as's ``saves`` as the node keeps them: (name, SavedTensor or value, output index)."""
     if _HOOKS_OPEN[0] and current_hooks():  # packed (and later unpacked) in torch's order: see _hooks_order
-        saves = sorted(saves, key=lambda s: (type(s[1]) is Result, s[0]))
+        saves = sorted(saves, key=lambda s: (type(s[1]) in (Result, Unreturned), s[0]))
     for name, what in saves:
         if type(what) is Result:  # an output of the op: saved as torch saves its result
             o = outs[what]
             yield name, SavedTensor(o, o._grad_fn is fn, fn, o._output_nr), o._output_nr
+        elif type(what) is Unreturned:
+            yield name, SavedTensor(what.tensor), 0
         elif type(what) is list:  # a tensor list (index's indices; None where a dim is not indexed)
             yield name, SavedList(NONE_SAVED if t is None else SavedTensor(t) for t in what), 0
+        elif isinstance(what, _tensor.Tensor):
+            if what._grad_fn is fn and getattr(fn, "written_from", None) is not None:
+                what = fn.written_from  # the input this in-place call overwrote: torch keeps its original
+            yield name, SavedTensor(what), 0
         else:
-            yield name, SavedTensor(what) if isinstance(what, _tensor.Tensor) else what, 0
+            yield name, what, 0
 
 
 class SavedList(tuple):
@@ -712,17 +729,6 @@ class AccumulateGrad(Node):
         return self.variable_ref()
 
 
-class _Handle(Removable):
-    """What ``register_hook`` returns: ``.remove()`` undoes it (as does leaving a ``with`` block)."""
-
-    def __init__(self, hooks, entry):
-        self._hooks, self._entry = hooks, entry
-
-    def remove(self):
-        if self._entry in self._hooks:
-            self._hooks.remove(self._entry)
-
-
 __all__ = ["Node", "OpNode", "node_class", "present_as", "AccumulateGrad", "SavedTensor", "Context",
            "no_grad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
            "register_multi_grad_hook"]
@@ -732,4 +738,4 @@ __all__ = ["Node", "OpNode", "node_class", "present_as", "AccumulateGrad", "Save
 # names are read at the call
 from .. import tensor as _tensor  # noqa: E402
 # (it reads the engine, which imports this module)
-from .multi_grad import register_multi_grad_hook  # noqa: E402
+from .multi_grad import _MultiHandle, register_multi_grad_hook  # noqa: E402,F401 (torch's names here)

@@ -7,7 +7,7 @@ import threading
 from collections import defaultdict
 
 from .grad_mode import enable_grad
-from .handles import Removable
+from .handles import RemovableHandle
 
 _OUTSIDE = "expected this hook to be called inside a backward call"
 
@@ -35,8 +35,10 @@ def _task_id() -> int:
     return task.id
 
 
-class _MultiHandle(Removable):
+class _MultiHandle(RemovableHandle):
     """The handles of each tensor's hook: ``remove()`` removes them all (as does leaving a ``with`` block)."""
+
+    __module__ = "pyfront.autograd.graph"  # torch's home of it (torch.autograd.graph._MultiHandle)
 
     def __init__(self, handles):
         self.handles = handles
@@ -44,6 +46,12 @@ class _MultiHandle(Removable):
     def remove(self):
         for handle in self.handles:
             handle.remove()
+
+    def __getstate__(self):
+        return self.handles
+
+    def __setstate__(self, state):
+        self.handles = state
 
 
 def _all_hooks(tensors, fn, lock):

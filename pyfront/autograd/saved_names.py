@@ -36,7 +36,7 @@ _SAVE_SELF_SIZES = frozenset(
     "SumBackward0 SumBackward1 ExpandBackward0 ViewBackward0 UnsafeViewBackward0 SqueezeBackward0 "
     "SqueezeBackward1 SqueezeBackward2 SqueezeBackward3 SqueezeBackward4 SqueezeBackward5 SelectBackward0 "
     "SliceBackward0 IndexBackward0 DiagonalBackward0 UnfoldBackward0 SplitBackward0 "
-    "SplitWithSizesBackward0".split())
+    "SplitWithSizesBackward0 UnsafeSplitBackward0 UnsafeSplitWithSizesBackward0".split())
 
 # torch's matrix-product nodes keep each matrix's sizes and strides (``_saved_mat2_sym_strides``, ...) beside
 # it: node name -> its two matrices' names (the node's last two inputs)
@@ -70,10 +70,11 @@ def install(cls) -> None:
     from ..ops.signatures import SIGNATURES
     # (index_put's accumulate: the signature table holds its method form, Tensor.index_put, not the op's;
     # embedding_bag's offsets and per_sample_weights: the table has no binding of it; unfold's dimension;
-    # addr's vec1, addbmm's sizes; elu's input_scale, which only its aten op takes)
+    # addr's vec1, addbmm's sizes; elu's input_scale, which only its aten op takes; log_sigmoid_forward's
+    # buffer, an output; the FFT ops' normalization, onesided and forward; rrelu_with_noise's noise)
     names = {"result", "result0", "result1", "result2", "result3", "self_sym_sizes", "accumulate", "offsets",
              "per_sample_weights", "dimension", "vec1", "batch1_sym_argsize_0", "batch1_sym_argsize_1",
-             "batch2_sym_argsize_2", "input_scale"}
+             "batch2_sym_argsize_2", "input_scale", "buffer", "normalization", "onesided", "forward", "noise"}
     names.update(f"{m}_sym_{what}" for pair in _MATRICES.values() for m in pair
                  for what in ("sizes", "strides"))
     for sigs in SIGNATURES.values():

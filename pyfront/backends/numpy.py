@@ -353,6 +353,8 @@ class NumpyBackend(Backend):
         attrs = attrs or {}
         # the rule as a function of the arrays alone, bound once: the ufunc itself where the rule is one
         ufunc = getattr(op.numpy, "ufunc", None)
+        if ufunc and dtype.kind == "c" and getattr(op.numpy, "complex", False):
+            ufunc = None  # (a rule of its own for complex numbers: add's and sub's, torch's complex kernel)
         call = getattr(np, ufunc) if ufunc and not attrs else functools.partial(op.numpy, np, **attrs)
         meta, itemsize = out_dtypes[0], want.itemsize
         # a ufunc whose loop for ``dtype`` operands gives ``want`` makes, from flat operands, a fresh

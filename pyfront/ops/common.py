@@ -12,7 +12,7 @@ from .. import dtypes as dt
 from ..autograd.dual import ON
 from ..autograd.function import Function
 from ..autograd.grad_mode import _state, no_grad
-from ..autograd.graph import SEQUENCE
+from ..autograd.graph import SEQUENCE, present_as
 from ..backends import get_backend, on_replace
 from ..tensor import Tensor
 from . import return_types
@@ -269,7 +269,13 @@ class Formula(Function):
             if not any([isinstance(a, Tensor) and a._requires_grad for a in inputs]):
                 with no_grad():
                     return value(*inputs)
-        return super().apply(value, backward, *inputs)
+        name = getattr(backward, "node", None)
+        if name is None:
+            return super().apply(value, backward, *inputs)
+        since = SEQUENCE[0]
+        out = super().apply(value, backward, *inputs)
+        present_as(out, name, since)
+        return out
 
     @staticmethod
     def forward(ctx, value, backward, *inputs):
@@ -292,6 +298,15 @@ class Formula(Function):
         if getattr(ctx.formula, "grad_first", False):
             grads = _grad_first(g, inputs, grads)
         return None, None, *(d if need else None for d, need in zip(grads, ctx.needs_input_grad[2:]))
+
+
+def shown_as(name: str):
+    """Mark a ``Formula`` backward with the name of torch's node that differentiates the same value (a
+    gradient computed with create_graph=True shows ``EluBackwardBackward0``, not a Formula's own)."""
+    def mark(backward):
+        backward.node = name
+        return backward
+    return mark
 
 
 def grad_first(backward):

@@ -74,8 +74,8 @@ def construct(cls, dtype, args, device, kwargs=None, *, typed=True, new=False):
         if typed and (other.dtype is not dtype or other.device.type != as_device(device or "cpu").type):
             raise TypeError(f"expected {_options_text(dtype, as_device(device or 'cpu'))} (got "
                             f"{_options_text(other.dtype, other.device)})")
-        from .views import OPS_VIEW, apply
-        out = apply(OPS_VIEW["view"], other, shape_out=other.shape, _name="AliasBackward0")
+        from .views import alias_view
+        out = alias_view(other)
     elif not args:
         out = zeros(0, dtype=dtype, device=device)
     elif len(args) == 1 and isinstance(args[0], Size) or all(_is_int(a) for a in args):

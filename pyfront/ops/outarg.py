@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 
 from .. import dtypes as dt
 from .._warnings import warn
@@ -211,6 +212,27 @@ def _mvlgamma_casts(output, args) -> None:
                            f"output type {scalar_name(result)}")
 
 
+# ops whose kernel's loop order torch's TensorIterator takes from the output's strides first, so that their
+# bits depend on an out= tensor's layout: they read it (out_strides) while they compute for one
+_LAID_BY_OUT = frozenset({"addr"})
+_OUT_LAYOUT = threading.local()
+
+
+def out_strides(shape):
+    """The strides of the out= tensor an op of _LAID_BY_OUT computes for now on this thread, where it has the
+    result's ``shape`` (else torch resizes it, and its loop ignores its strides), else None."""
+    out = getattr(_OUT_LAYOUT, "out", None)
+    return out.stride() if out is not None and tuple(out.shape) == tuple(shape) else None
+
+
+def _laid_by_out(fn, out, args, kwargs):
+    _OUT_LAYOUT.out = out
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _OUT_LAYOUT.out = None
+
+
 # out= (and in-place) forms that check the output's dtype before they compute, each in its words: output
 # dtype, the operands -> raises
 CAST_FIRST = {"gcd": _result_casts, "lcm": _result_casts, "ldexp": _ldexp_casts, "mvlgamma": _mvlgamma_casts,
@@ -390,7 +412,7 @@ def call_with_out(fn, name: str, args, kwargs, out):
             kwargs.setdefault("device", outs[0].device)
     if name in CAST_FIRST:
         CAST_FIRST[name](outs[0].dtype, [*args, *kwargs.values()])
-    result = fn(*args, **kwargs)
+    result = _laid_by_out(fn, outs[0], args, kwargs) if name in _LAID_BY_OUT else fn(*args, **kwargs)
     if name in _OUT_KERNELS and result.dtype in SHELL:
         refuse_kernel(_OUT_KERNELS[name], result.dtype)
     results = result if isinstance(result, tuple) else (result,)

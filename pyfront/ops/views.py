@@ -348,6 +348,11 @@ def reshape(input, *sizes, shape=None):
     return apply(OPS_VIEW["view"], input, shape_out=shape)
 
 
+def alias_view(input):
+    """torch's ``alias``: a view of all of ``input``, its node AliasBackward0."""
+    return apply(OPS_VIEW["view"], input, shape_out=input.shape, _name="AliasBackward0")
+
+
 def unsafe_view(input, shape):
     """torch's ``_unsafe_view``: ``input`` reshaped, named UnsafeViewBackward0 and no view for autograd: a
     version counter of its own, so a later write into ``input`` fails no backward that saved this (torch's
@@ -793,15 +798,23 @@ def as_strided_record(view_t):
                                                                                  seen._offset):
         node = seen._grad_fn  # the whole base read as the view's dtype: its ViewAsRealBackward0, as torch's
     elif view_t._lazy is None:
-        node = OpNode(OPS_VIEW["as_strided"], [seen], [view_t], geometry, (seen._edge(),))
+        node = _as_strided_node(seen, view_t, geometry)
     else:  # a conj or neg view: the region's transform, as torch's replayed view (ConjBackward0 over it)
         from .lazy_bits import OPS
         region = Tensor._make(view_t._storage, view_t._shape, view_t.dtype, view_t._strides, view_t._offset)
-        region._grad_fn = OpNode(OPS_VIEW["as_strided"], [seen], [region], geometry, (seen._edge(),))
+        region._grad_fn = _as_strided_node(seen, region, geometry)
         region._requires_grad = True
         node = OpNode(OPS_VIEW[OPS[view_t._lazy]], [region], [view_t], {}, (region._edge(),))
     view_t._grad_fn, view_t._output_nr, view_t._requires_grad = node, 0, True
     view_t._view_of_fn, view_t._view_at = base._grad_fn, view_t._vc.version
+
+
+def _as_strided_node(seen, view_t, geometry):
+    """The AsStridedBackward0 of ``view_t`` over its base as ``seen``, showing its size, stride and offset
+    (``_saved_size``, ...) as torch's regenerated node keeps them."""
+    node = OpNode(OPS_VIEW["as_strided"], [seen], [view_t], geometry, (seen._edge(),))
+    node.view_args = geometry
+    return node
 
 
 # -- in-place view changes: unsqueeze_, squeeze_, t_, transpose_, as_strided_ -----------------------

@@ -7,15 +7,16 @@ arranged (``where`` on the side PyTorch picks) so that the gradient matches exac
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 from ... import _warnings
 from ... import dtypes as dt
 from ...autograd import dual, is_grad_enabled
 from ...backends import host_rules
 from ...ops.dispatch import apply_like
-from ...autograd.graph import SEQUENCE, Result, also_saves, saved_as_torch
-from ...ops.common import Formula, check_fits, grad_first
-from ...ops.primitives import elementwise as ew
+from ...autograd.graph import SEQUENCE, Result, Unreturned, also_saves, present_as, saved_as_torch
+from ...ops.common import Formula, check_fits, grad_first, shown_as
+from ...ops.primitives import activation_formulas as formulas, elementwise as ew
 from ...ops.primitives.shaping import cat
 from ...ops.argcheck import must_be
 from ...ops.registry import composite
@@ -69,9 +70,8 @@ def _out(input: Tensor, result: Tensor, inplace: bool, since: int) -> Tensor:
 
 
 def _inplace_of(fn):
-    def inplace(input, *args, **kwargs):
-        since = SEQUENCE[0]
-        return input._assign(fn(input, *args, **kwargs), since)
+    def inplace(input, *args, **kwargs):  # fn's own in-place call: torch's node of it (EluBackward1 ...)
+        return fn(input, *args, **kwargs, inplace=True)
 
     inplace.__name__ = fn.__name__ + "_"
     inplace.__doc__ = f"""In-place ``{fn.__name__}``: overwrites ``input`` with the result and returns it.
@@ -132,16 +132,37 @@ def _vector_or_tail(x: Tensor, vector: Tensor, scalar: Tensor, block: int = 64) 
     return vector_or_tail([x], vector, scalar, block // x.element_size())
 
 
+def _masking(name: str):
+    """A backward linear in the incoming gradient, masked or scaled by the input alone (hardtanh's,
+    leaky_relu's, threshold's ...) as a Formula of its own with torch's double backward ``name``: the same
+    backward of ``gg`` for the incoming gradient, zeros (torch's zeros_like(grad)) for the input."""
+    def deco(value):
+        @shown_as(name)
+        def double(gg, g, x, *numbers):
+            return backward(gg, x, *numbers), gg.new_zeros(gg.shape), *(None,) * len(numbers)
+
+        def backward(g, x, *numbers):
+            return Formula.apply(value, double, g, x, *numbers)
+        backward.__doc__ = value.__doc__
+        return backward
+    return deco
+
+
 @grad_first
 def _hardtanh_backward(g, x, lo, hi):
+    return _hardtanh_backward_value(g, x, lo, hi), None, None
+
+
+@_masking("HardtanhBackwardBackward0")
+def _hardtanh_backward_value(g, x, lo, hi):
     """PyTorch's hardtanh_backward: the gradient strictly inside the bounds, else 0. At NaN 0 in torch's
     vectors and the gradient in its scalar tail (a tensor's last few elements: ops/cpu_vectors.py)."""
     inside = ew.logical_and(x > lo, x < hi)
-    return _vector_or_tail(x, ew.where(inside, g, 0.0), ew.where(ew.logical_or(x <= lo, x >= hi), 0.0, g)), \
-        None, None
+    return _vector_or_tail(x, ew.where(inside, g, 0.0), ew.where(ew.logical_or(x <= lo, x >= hi), 0.0, g))
 
 
-@composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh, grad_fn="HardtanhBackward0")
+@composite(torch_name="nn.functional.hardtanh", samples=samples.hardtanh, grad_fn="HardtanhBackward0",
+           saves="max_val min_val self=input")
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """Clamps elementwise to ``[min_val, max_val]``.
 
@@ -174,7 +195,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     return _out(input, _hardtanh(input, min_val, max_val), inplace, since)
 
 
-@composite(torch_name="nn.functional.relu6", samples=samples.relu6, grad_fn="HardtanhBackward0")
+@composite(torch_name="nn.functional.relu6", samples=samples.relu6, grad_fn="HardtanhBackward0",
+           saves=lambda input, inplace=False: [("max_val", 6), ("min_val", 0), ("self", input)])
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """ReLU capped at 6, elementwise: ``relu6(x) = min(max(0, x), 6)``.
 
@@ -192,7 +214,8 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 @composite(torch_name="nn.functional.leaky_relu", samples=samples.leaky_relu,
-           grad_fn=_inplace_node("LeakyRelu"))
+           grad_fn=_inplace_node("LeakyRelu"),
+           saves="negative_slope self=input@LeakyReluBackward0 result@LeakyReluBackward1")
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """Leaky ReLU, elementwise: ``x`` where ``x > 0``, else ``negative_slope * x``.
 
@@ -211,21 +234,53 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     Matches ``torch.nn.functional.leaky_relu`` (Maas et al. 2013).
     """
     _floating("leaky_relu_cpu", input)
-    since = SEQUENCE[0]
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
         check_fits(negative_slope, input.dtype, opmath=True)
-    result = Formula.apply(_leaky_relu, _leaky_relu_backward, input, negative_slope)
-    return _out(input, result, inplace, since)
+    return leaky_slope(input, negative_slope, inplace, LEAKY_RELU_BACKWARDS)
+
+
+def leaky_slope(input: Tensor, slope: float, inplace: bool, backwards) -> Tensor:
+    """``x`` where ``x > 0``, else ``slope * x`` (leaky_relu's, evaluation rrelu's), differentiated by
+    ``backwards``: (the backward from the input, the in-place call's from the result)."""
+    since = SEQUENCE[0]
+    return _out(input, Formula.apply(_leaky_relu, backwards[bool(inplace)], input, slope), inplace, since)
 
 
 def _leaky_relu(x, slope):
     return ew.where(x > 0, x, x * slope)
 
 
-def _leaky_relu_backward(g, x, slope):
+def _leaky_relu_grad(g, x, slope):
     """PyTorch's leaky_relu_backward, one select: g where x > 0, else g * slope (a sum of the two branches'
     gradients would turn a -0.0 gradient into +0.0)."""
-    return ew.where(x > 0, g, g * slope), None
+    return ew.where(x > 0, g, g * slope)
+
+
+def _leaky_backwards(double_backward: str):
+    """leaky_relu_backward from the input, and with self_is_result (an in-place call's: LeakyReluBackward1,
+    RreluWithNoiseBackward1) from the result, refused for a negative slope (a positive result may then come
+    from a negative input); their double backward shown as ``double_backward``."""
+    value = _masking(double_backward)(_leaky_relu_grad)
+
+    def backward(g, x, slope):
+        return value(g, x, slope), None
+
+    def from_result(g, x, slope, *, result):
+        if slope < 0:
+            raise RuntimeError(
+                "In-place leakyReLu backward calculation is triggered with a negative slope which is not "
+                "supported. This is caused by calling in-place forward function with a negative slope, "
+                "please call out-of-place version instead. File an issue at "
+                "https://github.com/pytorch/pytorch if you do require supporting in-place leakRelu backward "
+                "calculation with negative slope")
+        return value(g, result, slope), None
+
+    from_result.reads_result, from_result.saves = True, ()
+    return backward, from_result
+
+
+LEAKY_RELU_BACKWARDS = _leaky_backwards("LeakyReluBackwardBackward0")
+RRELU_BACKWARDS = _leaky_backwards("RreluWithNoiseBackwardBackward0")
 
 
 def _recorded(input: Tensor) -> bool:
@@ -235,12 +290,14 @@ def _recorded(input: Tensor) -> bool:
 
 
 @iterated_grads("grad", 0)  # torch's elu_backward: over (grad_output, self)
-def _elu(input, alpha, scale, input_scale, grad_input_scale=None):
+def _elu(input, alpha, scale, input_scale, grad_input_scale=None, inplace=False):
     """elu's family; ``grad_input_scale``: the input scale torch's backward takes where it differs from
     the forward's (celu's, 1 / alpha rounded through a float32 there). A recorded call runs torch's
-    elu_backward (one select: a -0.0 gradient stays -0.0, where the branches' summed gradients gave +0)."""
+    elu_backward (one select: a -0.0 gradient stays -0.0, where the branches' summed gradients gave +0),
+    an in-place one from the result, as torch's (its input is overwritten)."""
     if _recorded(input):
-        return Formula.apply(_elu_value, _elu_backward, input, alpha, scale, input_scale,
+        backward = _elu_result_backward if inplace else _elu_backward
+        return Formula.apply(_elu_value, backward, input, alpha, scale, input_scale,
                              input_scale if grad_input_scale is None else grad_input_scale)
     return _elu_value(input, alpha, scale, input_scale)
 
@@ -249,15 +306,19 @@ def _elu(input, alpha, scale, input_scale, grad_input_scale=None):
 def _elu_value(input, alpha, scale, input_scale, grad_input_scale=None):
     if host_rules(input._storage.device):
         return apply_like(input, ew.elu_op, input, alpha=alpha, scale=scale, input_scale=input_scale)
-    # only non-positive inputs reach expm1: no overflow
-    negative = input <= 0
-    neg = ew.expm1(ew.where(negative, input, 0.0) * input_scale) * (alpha * scale)
-    return ew.where(negative, neg, input * scale)
+    return formulas.elu(_TENSOR_MATH, input, alpha, scale, input_scale)
 
 
 def _in_dtype(value: float, x: Tensor) -> float:
     """``value`` rounded as torch's kernel converts a Scalar to its opmath type (float32 but for float64)."""
     return value if x.dtype is dt.float64 else dt.round_float32(value)
+
+
+# ops/primitives/activation_formulas' operations on tensors: the formulas the cpu kernels compute in NumPy,
+# as ops (webgpu's, and the cpu's 16-bit gradients)
+_TENSOR_MATH = SimpleNamespace(
+    where=ew.where, exp=ew.exp, expm1=ew.expm1, log=ew.log, log1p=ew.log1p, abs=ew.abs, sigmoid=ew.sigmoid,
+    logical_and=ew.logical_and, logical_not=ew.logical_not, num=lambda x, v: _in_dtype(v, x))
 
 
 def _elu_backward(g, x, alpha, scale, input_scale, grad_input_scale):
@@ -269,32 +330,71 @@ def _elu_backward(g, x, alpha, scale, input_scale, grad_input_scale):
         None, None, None, None
 
 
+def _torch_loop(kernel, g, x, block=128):
+    """An elementwise backward over (g, x) as torch's cpu loop runs it: ``kernel(g, x, vectors)``, where
+    ``vectors`` says on which side NaN falls: that of torch's vectors (``block`` bytes at once: two 64-byte
+    vectors) or that of its scalar tail (a tensor's last few elements: ops/cpu_vectors.py). A 16-bit
+    dtype's in float32, rounded once, on the tail's side throughout (torch's 16-bit kernel converts its
+    vectors to float32 and selects as its tail does)."""
+    if x.dtype in dt.HALVES:
+        return kernel(g.float(), x.float(), False).to(x.dtype)
+    return _vector_or_tail(x, kernel(g, x, True), lambda: kernel(g, x, False), block)
+
+
 def _elu_backward_value(g, x, alpha, scale, input_scale):
-    if host_rules(x._storage.device):  # one kernel (NaN's side as torch's vectors, then its tail's)
-        def kernel(nan_negative):
+    if host_rules(x._storage.device):  # one kernel
+        def kernel(g, x, nan_negative):
             return apply_like(g, ew.elu_backward_op, g, x, alpha=alpha, scale=scale, input_scale=input_scale,
                               nan_negative=nan_negative)
-        if x.dtype in dt.HALVES:
-            return kernel(False)
-        return _vector_or_tail(x, kernel(True), lambda: kernel(False), 128)
-    low = x.dtype if x.dtype in dt.HALVES else None
-    if low:  # torch's 16-bit kernel: in float32, rounded once, NaN on the positive side in its vectors too
-        g, x = g.float(), x.float()
-    negcoef = _in_dtype(_in_dtype(alpha, x) * _in_dtype(scale, x), x)
-    neg = g * input_scale * negcoef * ew.exp(x * input_scale)
-    pos = g * scale
-    scalar = ew.where(x <= 0, neg, pos)
-    if low:
-        return scalar.to(low)
-    return _vector_or_tail(x, ew.where(x > 0, pos, neg), scalar, 128)
+    else:
+        def kernel(g, x, nan_negative):
+            return formulas.elu_backward(_TENSOR_MATH, g, x, alpha, scale, input_scale, nan_negative)
+    return _torch_loop(kernel, g, x)
 
 
+@shown_as("EluBackwardBackward0")
 def _elu_double_backward(gg, g, x, alpha, scale, input_scale):
     """torch's: elu_backward(gg) for the incoming gradient; elu_backward(gg * g * input_scale) where x < 0
     (a 0/1 mask multiplied), else 0, for the input."""
     d_g = _elu_backward(gg, x, alpha, scale, input_scale, input_scale)[0]
     d_x = _elu_backward(gg * g * input_scale, x, alpha, scale, input_scale, input_scale)[0] * (x < 0).to(gg.dtype)
     return d_g, d_x, None, None, None
+
+
+def _elu_result_backward(g, x, alpha, scale, input_scale, grad_input_scale, *, result):
+    """torch's elu_backward with is_result (an in-place call's, EluBackward1/CeluBackward1): from the
+    result alone, which keeps no input (x is None here)."""
+    return _elu_from_result(g, result, alpha, scale, grad_input_scale), None, None, None, None
+
+
+_elu_result_backward.reads_result, _elu_result_backward.saves = True, ()
+
+
+def _elu_from_result(g, y, alpha, scale, input_scale):
+    """``g * input_scale * (y + alpha * scale)`` where the result ``y <= 0``, else ``g * scale`` (NaN on the
+    first side in torch's vectors, on the second in its tail, as _elu_backward_value); refused for a
+    negative alpha, as torch's (a positive result may then come from a negative input)."""
+    if alpha < 0:
+        raise RuntimeError("In-place elu backward calculation is triggered with a negative slope which is "
+                           "not supported. This is caused by calling in-place forward function with a "
+                           "negative slope, please call out-of-place version instead.")
+    return Formula.apply(_elu_from_result_value, _elu_result_double_backward, g, y, alpha, scale, input_scale)
+
+
+def _elu_from_result_value(g, y, alpha, scale, input_scale):
+    def kernel(g, y, nan_negative):
+        neg = g * input_scale * (y + _in_dtype(_in_dtype(alpha, y) * _in_dtype(scale, y), y))
+        pos = g * scale
+        return ew.where(y > 0, pos, neg) if nan_negative else ew.where(y <= 0, neg, pos)
+    return _torch_loop(kernel, g, y)
+
+
+@shown_as("EluBackwardBackward0")
+def _elu_result_double_backward(gg, g, y, alpha, scale, input_scale):
+    """torch's with is_result: elu_backward(gg) for the incoming gradient, ``gg * g * input_scale`` where
+    the result is below 0, else 0, for the result."""
+    return (_elu_from_result(gg, y, alpha, scale, input_scale), gg * g * input_scale * (y < 0).to(gg.dtype),
+            None, None, None)
 
 
 def _elu_saved(alpha, inplace, input, scale=None):
@@ -327,7 +427,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     since = SEQUENCE[0]
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
         check_fits(alpha, input.dtype, opmath=True)
-    return _out(input, _elu(input, alpha, 1.0, 1.0), inplace, since)
+    return _out(input, _elu(input, alpha, 1.0, 1.0, inplace=inplace), inplace, since)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -355,7 +455,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
-    return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, since)
+    return _out(input, _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0, inplace=inplace), inplace, since)
 
 
 @composite(torch_name="nn.functional.celu", samples=samples.celu, grad_fn=_inplace_node("Celu"),
@@ -372,17 +472,27 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
         input: ``(*)``, any number of dims; output: ``(*)``, the same shape.
 
     Raises:
+        RuntimeError: ``alpha`` is 0, or ``alpha`` or ``1 / alpha`` does not fit the dtype.
         NotImplementedError: ``input`` is not floating point.
 
     Follows Barron 2017, as ``torch.nn.functional.celu``.
     """
+    if alpha == 0:  # (torch's check, before its kernel's dtype; its words name Python's error)
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
-    return _out(input, _elu(input, alpha, 1.0, 1.0 / alpha, 1.0 / dt.round_float32(alpha)), inplace, since)
+    input_scale = 1.0 / alpha  # (a subnormal alpha's is inf in Python too)
+    if input.dtype.is_floating_point:
+        check_fits(alpha, input.dtype, opmath=True)
+        check_fits(input_scale, input.dtype, opmath=True)
+    # torch's backward takes 1 / alpha.toFloat(): inf where alpha underflows a float32
+    alpha_f32 = dt.round_float32(alpha)
+    grad_input_scale = 1.0 / alpha_f32 if alpha_f32 else math.copysign(math.inf, alpha_f32)
+    return _out(input, _elu(input, alpha, 1.0, input_scale, grad_input_scale, inplace), inplace, since)
 
 
-@composite(torch_name="nn.functional.gelu", samples=samples.gelu, grad_fn="GeluBackward0")
-@in_float32
+@composite(torch_name="nn.functional.gelu", samples=samples.gelu, grad_fn="GeluBackward0",
+           saves="approximate self=input")
 def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, elementwise: ``gelu(x) = x * Phi(x)``, Phi the standard normal CDF.
 
@@ -407,11 +517,22 @@ def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
             raise RuntimeError("approximate argument must be either none or tanh.")
         _floating("GeluKernelImpl", input)
     if approximate == "none":
-        return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0)))), _gelu_backward,
-                             input)
+        return Formula.apply(_gelu, _gelu_backward, input)
     if approximate == "tanh":
-        return Formula.apply(lambda x: x * 0.5 * (1.0 + ew.tanh(_gelu_inner(x))), _gelu_tanh_backward, input)
+        return Formula.apply(_gelu_tanh, _gelu_tanh_backward, input)
     raise RuntimeError("approximate argument must be either none or tanh.")
+
+
+# gelu's values and gradients in float32 for 16-bit dtypes, rounded once, as torch's kernels (in a Formula of
+# the 16-bit tensors: its double backward's node is torch's, not a cast's)
+@in_float32
+def _gelu(x):
+    return x * 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0))))
+
+
+@in_float32
+def _gelu_tanh(x):
+    return x * 0.5 * (1.0 + ew.tanh(_gelu_inner(x)))
 
 
 def _gelu_inner(x):
@@ -419,21 +540,55 @@ def _gelu_inner(x):
 
 
 def _gelu_backward(g, x):
+    return Formula.apply(_gelu_backward_value, _gelu_double_backward, g, x)
+
+
+def _gelu_tanh_backward(g, x):
+    return Formula.apply(_gelu_tanh_backward_value, _gelu_tanh_double_backward, g, x)
+
+
+@shown_as("GeluBackwardBackward0")
+def _gelu_double_backward(gg, g, x):
+    """torch's gelu_double_backward: ``gg * g * (2 * pdf - x * x * pdf)``, pdf the normal density."""
+    x_sq = x * x
+    pdf = ew.exp(x_sq * -0.5) * (1.0 / math.sqrt(2.0 * math.pi))
+    return _gelu_backward(gg, x), gg * g * (pdf * 2 - x_sq * pdf)
+
+
+@shown_as("GeluBackwardBackward0")
+def _gelu_tanh_double_backward(gg, g, x):
+    """torch's gelu_double_backward for approximate='tanh', its terms in its order: the derivative of
+    ``f * (1 + t) + ...`` with f = x / 2, t = tanh(inner), h = inner's derivative."""
+    beta, kappa = math.sqrt(2.0 / math.pi), 0.044715
+    inner = (x + kappa * x * x * x) * beta
+    t = ew.tanh(inner)
+    sech = 1 / ew.cosh(inner)
+    f, g_ = x * 0.5, 1 - t * t
+    h = (1 + 3 * kappa * x * x) * beta
+    f_prime_gh = 0.5 * g_ * h
+    g_prime_fh = f * h * ((2 * sech) * (-sech * t) * h)
+    h_prime_fg = f * g_ * (6 * kappa * x * beta)
+    return _gelu_tanh_backward(gg, x), gg * g * (2 * f_prime_gh + g_prime_fh + h_prime_fg)
+
+
+@in_float32
+def _gelu_backward_value(g, x):
     """PyTorch's GeluBackward: g * (Phi(x) + x * phi(x))."""
     cdf = 0.5 * (1.0 + ew.erf(x * (1.0 / math.sqrt(2.0))))
     pdf = ew.exp(x * x * -0.5) * (1.0 / math.sqrt(2.0 * math.pi))
     return g * (cdf + x * pdf)
 
 
-def _gelu_tanh_backward(g, x):
+@in_float32
+def _gelu_tanh_backward_value(g, x):
     """PyTorch's tanh GeluBackward: g * (0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2 / pi) (1 + 3 k x^2))."""
     t = ew.tanh(_gelu_inner(x))
     inner_grad = (1.0 + 3 * 0.044715 * x * x) * math.sqrt(2.0 / math.pi)
     return g * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * inner_grad)
 
 
-@composite(torch_name="nn.functional.silu", samples=samples.float_unary, grad_fn="SiluBackward0")
-@in_float32
+@composite(torch_name="nn.functional.silu", samples=samples.float_unary, grad_fn="SiluBackward0",
+           saves="self=input")
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """Sigmoid linear unit (swish), elementwise: ``silu(x) = x * sigmoid(x)``.
 
@@ -456,13 +611,27 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     else:
         _floating("silu_cpu", input)
     since = SEQUENCE[0]
+    return _out(input, Formula.apply(_silu, _silu_backward, input), inplace, since)
+
+
+@in_float32  # (torch's 16-bit kernels: in float32, rounded once)
+def _silu(x):
     # torch's order, x / (1 + exp(-x)): below -88.7 exp overflows and the result is -0, as torch's
-    result = Formula.apply(lambda x: x / (1.0 + ew.exp(-x)), _silu_backward, input)
-    return _out(input, result, inplace, since)
+    return x / (1.0 + ew.exp(-x))
 
 
 def _silu_backward(g, x):
-    """PyTorch's SiluBackward: g * sigmoid(x) * (1 + x * (1 - sigmoid(x)))."""
+    """torch's SiluBackward: with create_graph its differentiable formula in the dtype's own steps
+    (infinitely_differentiable_silu_backward: its node is a product's), else its kernel."""
+    if is_grad_enabled():
+        s = ew.sigmoid(x)
+        return g * s * (1.0 + x * (1.0 - s))
+    return _silu_kernel_backward(g, x)
+
+
+@in_float32
+def _silu_kernel_backward(g, x):
+    """torch's silu_backward kernel: g * sigmoid(x) * (1 + x * (1 - sigmoid(x)))."""
     s = ew.sigmoid(x)
     return g * (s * (1.0 + x * (1.0 - s)))
 
@@ -470,7 +639,6 @@ def _silu_backward(g, x):
 @composite(torch_name="nn.functional.softplus", samples=samples.softplus, grad_fn="SoftplusBackward0",
            saves="self=input beta threshold")
 @iterated_grads("grad", 0)  # torch's softplus_backward: over (grad_output, self)
-@in_float32
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """Smooth ReLU, elementwise: ``softplus(x) = log(1 + exp(beta * x)) / beta``.
 
@@ -500,14 +668,11 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return _softplus_value(input, beta, threshold)
 
 
+@in_float32  # torch's 16-bit kernel: in float32, rounded once
 def _softplus_value(input, beta, threshold):
     if host_rules(input._storage.device):
         return apply_like(input, ew.softplus_op, input, beta=beta, threshold=threshold)
-    scaled = input * beta
-    linear = scaled > threshold
-    # the linear side feeds exp a finite value (no overflow)
-    soft = ew.log1p(ew.exp(ew.where(linear, threshold, scaled))) / beta
-    return ew.where(linear, input, soft)
+    return formulas.softplus(_TENSOR_MATH, input, beta, threshold)
 
 
 def _softplus_backward(g, x, beta, threshold):
@@ -521,11 +686,10 @@ def _softplus_backward_value(g, x, beta, threshold):
     ``exp(x * beta)`` (an infinite g times z = 0 at -inf: NaN, as there)."""
     if host_rules(x._storage.device):
         return apply_like(g, ew.softplus_backward_op, g, x, beta=beta, threshold=threshold)
-    scaled = x * beta
-    z = ew.exp(scaled)
-    return ew.where(scaled > threshold, g, g * z / (z + 1.0))
+    return formulas.softplus_backward(_TENSOR_MATH, g, x, beta, threshold)
 
 
+@shown_as("SoftplusBackwardBackward0")
 def _softplus_double_backward(gg, g, x, beta, threshold):
     """torch's: softplus_backward(gg) for the incoming gradient; for the input sigmoid_backward(gg * g,
     sigmoid(x * beta)) * (x * beta < threshold) * beta."""
@@ -534,8 +698,8 @@ def _softplus_double_backward(gg, g, x, beta, threshold):
     return _softplus_backward(gg, x, beta, threshold)[0], d_x, None, None
 
 
-@composite(torch_name="nn.functional.mish", samples=samples.mish, grad_fn="MishBackward0")
-@in_float32
+@composite(torch_name="nn.functional.mish", samples=samples.mish, grad_fn="MishBackward0",
+           saves="self=input")
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """Mish, elementwise: ``mish(x) = x * tanh(softplus(x))``.
 
@@ -553,17 +717,30 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """
     _floating("mish_cpu", input)
     since = SEQUENCE[0]
-    result = Formula.apply(lambda x: x * ew.tanh(softplus(x)), _mish_backward, input)
-    return _out(input, result, inplace, since)
+    return _out(input, Formula.apply(_mish, _mish_backward, input), inplace, since)
+
+
+@in_float32  # (torch's 16-bit kernels: in float32, rounded once)
+def _mish(x):
+    return x * ew.tanh(softplus(x))
 
 
 def _mish_backward(g, x):
-    """PyTorch's MishBackward: g * (tanh(softplus(x)) + x * sigmoid(x) * (1 - tanh(softplus(x))^2))."""
+    """torch's MishBackward: g * (tanh(softplus(x)) + x * sigmoid(x) * (1 - tanh(softplus(x))^2)); with
+    create_graph in the dtype's own steps (infinitely_differentiable_mish_backward), else its kernel."""
+    return _mish_grad(g, x) if is_grad_enabled() else _mish_kernel_backward(g, x)
+
+
+def _mish_grad(g, x):
     t = ew.tanh(softplus(x))
     return g * (t + x * ew.sigmoid(x) * (1.0 - t * t))
 
 
-@composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0")
+_mish_kernel_backward = in_float32(_mish_grad)
+
+
+@composite(torch_name="nn.functional.hardswish", samples=samples.hardswish, grad_fn="HardswishBackward0",
+           saves="self=input")
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard swish, elementwise: ``x * relu6(x + 3) / 6``.
 
@@ -595,22 +772,34 @@ def _hardswish(x):
 
 @grad_first
 def _hardswish_backward(g, x):
+    """torch's hardswish_backward, a Formula itself (its gradients torch's double backward's)."""
+    return Formula.apply(_hardswish_backward_value, _hardswish_double_backward, g, x)
+
+
+@shown_as("HardswishBackwardBackward0")
+def _hardswish_double_backward(gg, g, x):
+    """torch's: hardswish_backward(gg) for the incoming gradient, ``gg * g / 3`` strictly inside (-3, 3)
+    (NaN outside), else 0, for the input."""
+    return _hardswish_backward(gg, x), ew.where(ew.logical_and(x > -3.0, x < 3.0), gg * g / 3.0, 0.0)
+
+
+def _hardswish_backward_value(g, x):
+    return _torch_loop(_hardswish_backward_kernel, g, x)
+
+
+def _hardswish_backward_kernel(g, x, vectors):
     # the boundaries -3 and 3 belong to the outer pieces, where PyTorch's derivative is 0 and 1
-    # (selected: an infinite g gives 0 below -3). NaN takes the middle piece (NaN) in torch's vectors, of
-    # two 64-byte vectors at once, and the last (g) in its scalar tail and in its 16-bit kernel's vectors
-    low = x.dtype if x.dtype in dt.HALVES else None
-    if low:  # torch's 16-bit kernel: in float32, rounded once
-        g, x = g.float(), x.float()
+    # (selected: an infinite g gives 0 below -3). NaN takes the middle piece (NaN) in torch's vectors and
+    # the last (g) in its scalar tail
     middle = g * (x / 3.0 + 0.5)
-    scalar = ew.where(x <= -3, 0.0, ew.where(x < 3, middle, g))
-    if low:
-        return scalar.to(low)
-    return _vector_or_tail(x, ew.where(x <= -3, 0.0, ew.where(x >= 3, g, middle)), scalar, 128)
+    if vectors:
+        return ew.where(x <= -3, 0.0, ew.where(x >= 3, g, middle))
+    return ew.where(x <= -3, 0.0, ew.where(x < 3, middle, g))
 
 
 @composite(torch_name="nn.functional.hardsigmoid", samples=samples.hardsigmoid,
-           grad_fn="HardsigmoidBackward0")
-@in_float32
+           grad_fn="HardsigmoidBackward0",
+           saves="self=input")
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """Hard sigmoid, elementwise: ``relu6(x + 3) / 6``.
 
@@ -633,6 +822,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     return _out(input, Formula.apply(_hardsigmoid, _hardsigmoid_backward, input), inplace, since)
 
 
+@in_float32  # (torch's 16-bit kernels: in float32, rounded once)
 def _hardsigmoid(x):
     # relu6(x + 3) / 6 as PyTorch: x / 6 + 0.5 cancels near -3 (8 ulp at -2.94)
     return (ew.clamp(x, -3.0, 3.0) + 3.0) / 6.0
@@ -644,8 +834,22 @@ _ONE_SIXTH_F32 = 0.1666666716337204
 
 @grad_first
 def _hardsigmoid_backward(g, x):
+    return Formula.apply(_hardsigmoid_backward_value, _hardsigmoid_double_backward, g, x)
+
+
+@in_float32
+def _hardsigmoid_backward_value(g, x):
     """0 at NaN (unlike hardtanh, in torch's vectors and tail alike), 1/6 strictly inside (-3, 3)."""
     return ew.where(ew.logical_and(x > -3, x < 3), g * _ONE_SIXTH_F32, 0.0)
+
+
+@shown_as("NotImplemented")
+def _hardsigmoid_double_backward(gg, g, x):
+    """torch has no derivative of hardsigmoid_backward: its node refuses when a backward reaches it. Forward
+    AD's transposed VJP (torch has hardsigmoid's jvp) takes the part linear in g alone."""
+    if dual.TRANSPOSING[0]:
+        return _hardsigmoid_backward(gg, x), None
+    raise RuntimeError("derivative for aten::hardsigmoid_backward is not implemented")
 
 
 @composite(torch_name="nn.functional.sigmoid", samples=samples.float_unary)
@@ -693,8 +897,7 @@ def softsign(input: Tensor) -> Tensor:
     return input / (ew.abs(input) + 1)
 
 
-@composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0",
-           saves="self=input")
+@composite(torch_name="nn.functional.logsigmoid", samples=samples.logsigmoid, grad_fn="LogSigmoidBackward0")
 @lays_out(contiguous_result)
 def logsigmoid(input: Tensor) -> Tensor:
     """Log of the sigmoid, elementwise: ``logsigmoid(x) = log(1 / (1 + exp(-x)))`` (a log-probability, <= 0).
@@ -717,19 +920,34 @@ def logsigmoid(input: Tensor) -> Tensor:
     """
     _floating("log_sigmoid_cpu", input)
     if _recorded(input):  # torch's log_sigmoid_backward, one kernel (summed branches turned -0.0 into +0)
-        return Formula.apply(_logsigmoid, _logsigmoid_backward, input)
+        return _recorded_logsigmoid(input)
     return _logsigmoid(input)
 
 
+def _recorded_logsigmoid(input):
+    """logsigmoid whose node keeps what torch's LogSigmoidBackward0 keeps: the input, then (as an output of
+    its log_sigmoid_forward) the kernel's buffer exp(-|x|) in x's dtype, computed with the value."""
+    made = []
+
+    def value(x):
+        made.append(_logsigmoid(x, buffer=True))
+        return made[0][0]
+
+    since = SEQUENCE[0]
+    out = Formula.apply(value, _logsigmoid_backward, input)
+    present_as(out, "LogSigmoidBackward0", since, inputs=(input,),
+               saves=lambda: [("self", input), ("buffer", Unreturned(made[0][1]))])
+    return out
+
+
 @in_float32
-def _logsigmoid(input):
+def _logsigmoid(input, buffer=False):
+    """The value (and with ``buffer``, the pair of it and exp(-|x|))."""
     if host_rules(input._storage.device):
-        return apply_like(input, ew.logsigmoid_op, input)
-    far, negative = input < (-10.0 if input.dtype.itemsize == 2 else -40.0), input < 0
-    mid = ew.where(ew.logical_and(negative, ew.logical_not(far)), input, 0.0)
-    high = ew.where(negative, 0.0, input)
-    # 0 - log1p(..), not -log1p(..): torch's logsigmoid(+inf) is +0, not -0
-    return ew.where(far, input, ew.where(negative, ew.log(ew.sigmoid(mid)), 0.0 - ew.log1p(ew.exp(-high))))
+        return apply_like(input, ew.logsigmoid_op, input, buffer=buffer)
+    if buffer:
+        return _logsigmoid(input), ew.exp(-ew.abs(input))
+    return formulas.logsigmoid(_TENSOR_MATH, input)
 
 
 def _logsigmoid_backward(g, input):
@@ -744,15 +962,16 @@ def _logsigmoid_backward_value(g, input):
     low = input.dtype if input.dtype in dt.HALVES else None
     if not low and host_rules(input._storage.device):
         return apply_like(input, ew.log_sigmoid_backward_op, g, input)
-    x = input.float() if low else input
-    z = ew.exp(-ew.abs(x))
-    if low:
-        z, g = z.to(low).float(), g.float()
-    share = z / (1 + z)
-    d = ew.where(x < 0, 1 - share, 0 + share) * g
-    return d.to(low) if low else d
+    z = ew.exp(-ew.abs(input.float())).to(low) if low else None
+    return _logsigmoid_grad(g, input, z)
 
 
+@in_float32  # (16-bit operands: torch's kernel in float32, rounded once)
+def _logsigmoid_grad(g, x, z):
+    return formulas.log_sigmoid_backward(_TENSOR_MATH, g, x, z)
+
+
+@shown_as("LogSigmoidBackwardBackward0")
 def _logsigmoid_double_backward(gg, g, input):
     """torch's: log_sigmoid_backward(gg) for the incoming gradient, ``gg * g * (s - 1) * s`` (s =
     sigmoid(x)) for the input."""
@@ -778,7 +997,6 @@ def tanhshrink(input: Tensor) -> Tensor:
 @composite(torch_name="nn.functional.softshrink", samples=samples.softshrink, grad_fn="SoftshrinkBackward0",
            saves="self=input lambd")
 @iterated_grads("grad", 0)  # torch's softshrink_backward: over (grad_output, self)
-@in_float32
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """Soft shrinkage, elementwise: ``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 
@@ -799,14 +1017,38 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     _floating("softshrink_check", input)
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
-    # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass, with their gradient
+    return Formula.apply(_softshrink, _softshrink_backward, input, lambd)
+
+
+@in_float32  # torch's 16-bit kernel: in float32, rounded once
+def _softshrink(input, lambd):
+    # NaN and the infinities are outside [-lambd, lambd] (sign(nan) is 0): they pass
     small = ew.logical_and(input >= -lambd, input <= lambd)
-    # the band's zeros carry no gradient: selected, so an infinite one gives 0. Signed as torch's: +0 in its
-    # vectors, x * 0 in its scalar tail; NaN's gradient likewise 0 in the vectors, 1 in the tail
-    zero = (input * 0.0).detach()
+    # the band's zeros signed as torch's: +0 in its vectors, x * 0 in its scalar tail
+    zero = input * 0.0
     zero = _vector_or_tail(input, ew.abs(zero), zero)
-    # (the sign detached: its gradient, zeros, added to the incoming one would turn a -0.0 into +0.0)
-    return ew.where(small, zero, _nan_grad(input) - ew.sign(input.detach()) * lambd).to(input.dtype)
+    return ew.where(small, zero, input - ew.sign(input) * lambd).to(input.dtype)
+
+
+def _softshrink_backward(g, x, lambd):
+    return _softshrink_backward_value(g, x, lambd), None
+
+
+def _hardshrink_backward(g, x, lambd):
+    return _hardshrink_backward_value(g, x, lambd), None
+
+
+def _shrink_backward(g, x, lambd):
+    """torch's softshrink_backward and hardshrink_backward: 0 in the band ``[-lambd, lambd]``, else the
+    gradient (selected: an infinite one gives 0 in the band). NaN fails every comparison with the band in
+    torch's vectors (0 there) and passes the gradient in its scalar tail."""
+    outside = ew.logical_or(x < -lambd, x > lambd)
+    return _vector_or_tail(x, ew.where(outside, g, 0.0),
+                           ew.where(ew.logical_and(x >= -lambd, x <= lambd), 0.0, g))
+
+
+_softshrink_backward_value = _masking("SoftshrinkBackwardBackward0")(_shrink_backward)
+_hardshrink_backward_value = _masking("HardshrinkBackwardBackward0")(_shrink_backward)
 
 
 @composite(torch_name="nn.functional.hardshrink", samples=samples.hardshrink, grad_fn="HardshrinkBackward0",
@@ -829,22 +1071,17 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     Matches ``torch.nn.functional.hardshrink`` (NaN is kept).
     """
     _floating("hardshrink_cpu", input)
+    return Formula.apply(_hardshrink, _hardshrink_backward, input, lambd)
+
+
+def _hardshrink(input, lambd):
     small = ew.logical_and(input >= -lambd, input <= lambd)  # NaN is kept, as in PyTorch
-    return ew.where(small, 0.0, _nan_grad(input)).to(input.dtype)
-
-
-def _nan_grad(x: Tensor) -> Tensor:
-    """``x``, whose NaNs pass no gradient in torch's vectors and pass it in its scalar tail (the shrink
-    functions' backward compares x with the band in both, NaN failing every comparison in its vectors)."""
-    if not x.requires_grad:
-        return x
-    keep = ew.logical_not(ew.isnan(x))
-    return ew.where(_vector_or_tail(x, keep, ew.logical_or(keep, ew.isnan(x))), x, x.detach())
+    return ew.where(small, 0.0, input).to(input.dtype)
 
 
 @composite(torch_name="nn.functional.threshold", samples=samples.threshold,
            grad_fn=_inplace_node("Threshold"),
-           saves="self=input@ThresholdBackward0 result@ThresholdBackward1 threshold")
+           saves="self=input threshold")  # (ThresholdBackward1's too: torch's keeps the input)
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """Thresholds elementwise: ``value`` where ``x <= threshold``, else ``x``.
 
@@ -877,7 +1114,22 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     else:
         check_fits(threshold, input.dtype, opmath=True)
         check_fits(value, input.dtype)
-    return _out(input, ew.where(input <= threshold, value, input).to(input.dtype), inplace, since)
+    result = Formula.apply(_threshold, _threshold_backward, input, threshold, value)
+    return _out(input, result, inplace, since)
+
+
+def _threshold(x, threshold, value):
+    return ew.where(x <= threshold, value, x).to(x.dtype)
+
+
+def _threshold_backward(g, x, threshold, value):
+    return _threshold_backward_value(g, x, threshold), None, None
+
+
+@_masking("ThresholdBackwardBackward0")
+def _threshold_backward_value(g, x, threshold):
+    """torch's threshold_backward: 0 where ``x <= threshold``, else the gradient (NaN's too)."""
+    return ew.where(x <= threshold, 0.0, g)
 
 
 @composite(torch_name="nn.functional.glu", samples=samples.glu, grad_fn="GluBackward0",
@@ -909,9 +1161,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
             f"Halving dimension must be even, but dimension {dim % input.dim()} is size {size}"
         )
     _floating("glu_cpu", input)
-    if input.dtype in dt.HALVES and input.requires_grad:
-        return Formula.apply(_gated, _glu_backward, input, dim)
-    return _gated(input, dim)
+    return Formula.apply(_gated, _glu_backward, input, dim)
 
 
 def _halves(input, dim):
@@ -927,12 +1177,37 @@ def _gated(input, dim):
 
 
 def _glu_backward(g, input, dim):
-    """torch's 16-bit glu_backward kernel: it reads sigmoid(b) rounded to the dtype (a 16-bit sigmoid),
-    then computes ``s * g`` and ``(1 - s) * s * a * g`` per element in float32, each rounded once."""
-    low = input.dtype
+    """torch's glu_backward, a Formula itself (its gradients torch's double backward's)."""
+    return Formula.apply(_glu_backward_value, _glu_double_backward, g, input, dim), None
+
+
+def _glu_backward_value(g, input, dim):
+    """torch's glu_backward kernel: it reads sigmoid(b) in the dtype, then computes ``s * g`` and ``(1 - s)
+    * s * a * g`` per element (16-bit ones in float32, each rounded once)."""
     a, b = _halves(input, dim)
-    s, a, g = ew.sigmoid(b).float(), a.float(), g.float()
-    return cat([s * g, (1 - s) * s * a * g], dim).to(low), None
+    return _glu_grads(g, a, ew.sigmoid(b), dim)
+
+
+@in_float32
+def _glu_grads(g, a, s, dim):
+    # row-major whatever the input's layout: torch's kernel writes a new tensor of the input's sizes
+    return cat([s * g, (1 - s) * s * a * g], dim).contiguous()
+
+
+@shown_as("GluBackwardBackward0")
+def _glu_double_backward(gg, g, input, dim):
+    """torch's glu_double_backward_grad_output and glu_double_backward, their terms in their order."""
+    a, b = _halves(input, dim)
+    gg_a, gg_b = _halves(gg, dim)
+    s = ew.sigmoid(b)
+    one_sub_s = 1 - s
+    s_one_sub_s = s * one_sub_s
+    d_a = gg_b * g * s_one_sub_s
+    second_order = s_one_sub_s * one_sub_s - s * s_one_sub_s
+    d_b = gg_b * a * g * second_order + gg_a * g * s_one_sub_s
+    ones = g.new_ones(g.shape)
+    d_g = _halves(gg * _glu_backward(ones, input, dim)[0], dim)
+    return d_g[0] + d_g[1], cat([d_a, d_b], dim), None
 
 
 def _softmax_dim(name: str, ndim: int) -> int:
@@ -1051,8 +1326,46 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
 @iterated_grads(0, "grad")  # torch's prelu backward kernel: over (self, weight, grad_output)
 def _prelu(input: Tensor, weight: Tensor) -> Tensor:
-    # one product with the slope picked per element: no 0 * inf from an unselected branch in backward
-    return ew.where(input > 0, 1.0, weight) * input
+    return Formula.apply(_prelu_value, _prelu_backward, input, weight)
+
+
+def _prelu_value(x, w):
+    # one product with the slope picked per element
+    return ew.where(x > 0, 1.0, w) * x
+
+
+def _prelu_backward(g, x, w):
+    """torch's _prelu_kernel_backward: ``g`` where x > 0, else ``w * g`` for the input; 0 where x > 0, else
+    ``x * g`` for the weight (of the input's shape: the engine sums it to the weight's). Each a Formula,
+    whose gradients are torch's double backward's."""
+    return (Formula.apply(_prelu_input_grad, _prelu_input_grad_backward, g, x, w),
+            Formula.apply(_prelu_weight_grad, _prelu_weight_grad_backward, g, x, w))
+
+
+def _prelu_input_grad(g, x, w):
+    return ew.where(x > 0, g, w * g)
+
+
+def _prelu_weight_grad(g, x, w):
+    return ew.where(x > 0, 0.0, x * g)
+
+
+# torch's PreluKernelBackwardBackward0 selects by x >= 0 (its forward's gradients by x > 0): at +-0 the
+# double backward takes the positive side
+@shown_as("PreluKernelBackwardBackward0")
+def _prelu_input_grad_backward(gg, g, x, w):
+    """For the input's gradient: ``gg`` or ``gg * w`` for the incoming gradient, zeros for the input,
+    ``g * gg`` below 0 for the weight."""
+    nonnegative = x >= 0
+    return ew.where(nonnegative, gg, gg * w), gg.new_zeros(gg.shape), ew.where(nonnegative, 0.0, g * gg)
+
+
+@shown_as("PreluKernelBackwardBackward0")
+def _prelu_weight_grad_backward(gg, g, x, w):
+    """For the weight's gradient: ``gg * x`` below 0 for the incoming gradient, ``g * gg`` below 0 for the
+    input, zeros for the weight."""
+    nonnegative = x >= 0
+    return ew.where(nonnegative, 0.0, gg * x), ew.where(nonnegative, 0.0, g * gg), gg.new_zeros(gg.shape)
 
 
 relu_ = _inplace_of(relu)

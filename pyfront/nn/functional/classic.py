@@ -15,7 +15,8 @@ from ...ops.primitives.elementwise import relaid
 from ...ops.composite.arrays import triu_indices
 from ...ops.shell import refuse_kernel
 from ...tensor import Tensor
-from .activation import celu, leaky_relu, relu, selu
+from ...autograd.graph import SEQUENCE, Result, present_as
+from .activation import RRELU_BACKWARDS, _floating, celu, leaky_slope, relu, selu
 from .pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .pooling3d import avg_pool3d, max_pool3d
 from ...ops.memory_formats import lays_out, like_input
@@ -312,12 +313,26 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     # leaky_relu's (laid out as the input) in eval, the contiguous noise's in training
     relay = not inplace and not input._contiguous
     if not training:
-        out = leaky_relu(input, (lower + upper) / 2)
-        return relaid(out, None) if relay else input.copy_(out) if inplace else out
+        return _rrelu_evaluation(input, lower, upper, inplace, relay)
     x = relaid(input, None) if relay else input
     slope = x.detach().new_empty(x.shape).uniform_(lower, upper, generator=generator)
     out = x.where(x >= 0, x * slope)
     return input.copy_(out) if inplace else out
+
+
+def _rrelu_evaluation(input, lower, upper, inplace, relay):
+    """leaky_relu's values with the mean slope, shown as torch's RreluWithNoiseBackward0 (in place: 1, from
+    the result, as torch's; a copy_ into the input it saved failed backward), whose noise torch leaves
+    unwritten in evaluation (pyfront's: empty)."""
+    _floating("leaky_relu_cpu", input)
+    since = SEQUENCE[0]
+    out = leaky_slope(input, (lower + upper) / 2, inplace, RRELU_BACKWARDS)
+    if out.grad_fn is not None:
+        noise = input.new_empty(input.shape)
+        present_as(out, f"RreluWithNoiseBackward{int(bool(inplace))}", since, saves=lambda: [
+            ("lower", lower), ("noise", noise), ("result", Result(0)) if inplace else ("self", input),
+            ("training", False), ("upper", upper)])
+    return relaid(out, None) if relay else out
 
 
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:

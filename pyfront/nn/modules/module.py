@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator
 from ... import __future__ as _future
 from ... import _warnings
 from ...autograd.function import Function
+from ...autograd.handles import RemovableHandle
 from ...autograd.grad_mode import no_grad
 from ...ops.conversion import _parse_to
 from ...tensor import Tensor
@@ -67,41 +68,6 @@ class _WrappedHook:
 
     def __setstate__(self, state: dict) -> None:
         self._wrap(state["hook"], state["with_module"], state.get("module"))
-
-
-class RemovableHandle:
-    """The handle a hook registration returns: ``remove()`` (or leaving a ``with`` block) unregisters it."""
-
-    next_id = 0
-
-    def __init__(self, hooks_dict: dict, *, extra_dict=None) -> None:
-        self.hooks_dict_ref = weakref.ref(hooks_dict)
-        self.id = RemovableHandle.next_id
-        RemovableHandle.next_id += 1
-        extras = extra_dict if isinstance(extra_dict, (list, tuple)) else [extra_dict] if extra_dict else []
-        self.extra_dict_ref = tuple(weakref.ref(d) for d in extras)
-
-    def remove(self) -> None:
-        for ref in (self.hooks_dict_ref, *self.extra_dict_ref):
-            d = ref()
-            if d is not None and self.id in d:
-                del d[self.id]
-
-    # pickled (a module holding its handle, as a lazy module does) with its dicts, as torch's
-    def __getstate__(self):
-        return self.hooks_dict_ref(), self.id, tuple(ref() for ref in self.extra_dict_ref)
-
-    def __setstate__(self, state) -> None:
-        hooks, self.id, extras = state
-        self.hooks_dict_ref = weakref.ref(hooks if hooks is not None else OrderedDict())  # None: dead
-        RemovableHandle.next_id = max(RemovableHandle.next_id, self.id + 1)
-        self.extra_dict_ref = tuple(weakref.ref(d) for d in extras if d is not None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.remove()
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):

@@ -17,7 +17,7 @@ from ..primitives.reductions import cumprod
 from ..primitives.shaping import cat
 from ..registry import composite
 from ..samples import T, s
-from ..views import unsafe_view
+from ..views import slice_dim, unsafe_view
 from .functions import diag
 from .shaping import stack, vstack
 
@@ -117,8 +117,8 @@ def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indic
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 "
                            "dims")
     d = normalize_dim(dim, input.dim())
-    lead = (slice(None),) * d
-    return tuple(input[lead + (slice(a, b),)] for a, b in _split_points(input, indices_or_sections, d))
+    # (torch's slices, each its node, a whole dim's too: not indexing's, which skips those)
+    return tuple(slice_dim(input, d, a, b) for a, b in _split_points(input, indices_or_sections, d))
 
 
 def _sections(indices_or_sections, sections=None, indices=None, tensor=None):

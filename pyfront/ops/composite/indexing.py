@@ -27,7 +27,7 @@ from ..memory_formats import contiguous_result, grads_laid_as_inputs, lays_out
 from ..on_meta import refuse_on_meta
 from ..registry import composite
 from .. import samples, shell
-from ..views import select, slice_dim, unsqueeze
+from ..views import alias_view, select, slice_dim, unsqueeze
 
 
 @contextmanager
@@ -141,7 +141,10 @@ def _apply_basic(x, index, scalars_select=True):
                 raise IndexError(f"index {value} is out of bounds for dimension {real} with size {size}")
             view, real = select(view, dim, value), real + 1
         elif kind == "slice":
-            view = _slice(view, dim, value)
+            # torch's indexing of several dims skips a slice that takes a whole dim (its applySlice; a bare
+            # x[:] is sliced)
+            if isinstance(index, slice) or not _takes_all(value, view.shape[dim]):
+                view = _slice(view, dim, value)
             dim, real = dim + 1, real + 1
         elif kind == "bool":  # a new dim of size 1, kept or dropped whole
             view = unsqueeze(view, dim)
@@ -159,6 +162,13 @@ def _apply_basic(x, index, scalars_select=True):
             n = _consumed(kind, value)
             dim, real = dim + n, real + n
     return view, adv
+
+
+def _takes_all(sl, size) -> bool:
+    """Whether slice ``sl`` takes a whole dim of ``size`` as given (torch's test, before it wraps bounds:
+    start 0, step 1, stop past the end; x[-2:] of two is sliced)."""
+    whole = sl.stop is None or _slice_index(sl.stop) >= size
+    return sl.start in (None, 0) and sl.step in (None, 1) and whole
 
 
 # c10::SymInt's least int: torch truncates a slice's start, stop or step below it, warning
@@ -225,8 +235,8 @@ def _strip_leading_ones(value):
 def __getitem__(self, index):
     """``x[index]`` with every index PyTorch accepts; basic indexing returns a view."""
     view, adv = _apply_basic(self, index)
-    if not adv:
-        return self.view(self.shape) if view is self else view  # x[...] is a new view, as in PyTorch
+    if not adv:  # x[...] or x[:, :] is a new view, torch's alias
+        return alias_view(self) if view is self else view
     packed, dims = _packed(view, adv)
     out = prim.index(view, packed, dims, _index_strides(view, packed, dims) if view._odd else None)
     if out._requires_grad:  # torch's node keeps the index tensors as given (a mask, not its coordinates)

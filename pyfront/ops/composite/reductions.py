@@ -97,7 +97,7 @@ def mean_without_overflow(input, dims, keepdim=False):
 
 # -- variance and standard deviation ------------------------------------------------------------
 def _var_args(name, input, dim, unbiased, keepdim, correction):
-    """(dims, keepdim, N - correction) from PyTorch's var/std signatures."""
+    """(dims, keepdim, _Dof) from PyTorch's var/std signatures."""
     if isinstance(dim, bool):  # var(input, unbiased)
         dim, unbiased = None, dim
     if unbiased is not None and correction is not None:  # no signature of PyTorch's takes both
@@ -114,7 +114,18 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
     if dof <= 0 or kept == 0:  # PyTorch's factor (input numel / output numel) is 0 for an empty output
         _warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
                        "reduction factor (input numel divided by output numel).", UserWarning)
-    return dims, keepdim, dof
+    return dims, keepdim, _Dof(dof, dim is None or input.dim() == 0)
+
+
+class _Dof(float):
+    """N - correction, knowing whether no dim was given (``whole``): torch's var_backward then takes a branch
+    of its own, where no degrees of freedom give inf (NaN at the mean) whatever the input, not 2 / (N -
+    correction) times the deviation."""
+
+    def __new__(cls, value, whole):
+        dof = super().__new__(cls, value)
+        dof.whole = whole
+        return dof
 
 
 class _Moment(Function):
@@ -150,15 +161,23 @@ class _Moment(Function):
                 # (the divisor kept off 0 where it is not used: the quotient's own gradient there, 0 / 0,
                 # would be NaN, and a tangent from it NaN where torch's is 0)
                 g = where(std == 0, 0.0, g / where(std == 0, 1.0, std * 2))
-            # PyTorch's var_backward takes x.mean() again, in float32, even after a running mean's forward
-            d = x - x.mean(dims, keepdim=True)
-            # with no degrees of freedom its 2 / 0 is inf: each term +-inf before a tangent sums them (to NaN)
-            grad = 2.0 / dof * g * d if dof else g * (math.inf * d)
+            grad = _var_backward(g, x, dims, dof)
         if g_mean is not None:  # var_mean/std_mean: torch's one node adds the mean's part second, so the sum
             # is laid out as the var's part (as the input), and the mean's alone is dense
             part = _mean_backward(g_mean, x.shape, dims)
             grad = part if grad is None else grad + part
         return grad, None, None, None, None, None, None
+
+
+def _var_backward(g, x, dims, dof):
+    """torch's var_backward: 2 (x - mean(x)) / dof times ``g``, the mean taken again (in float32 even after a
+    running mean's forward). With no degrees of freedom and no dim given, g times inf, NaN at the mean (a
+    constant in x: no second derivative); over given dims 2 / 0 is inf, each term +-inf before a tangent sums
+    them (to NaN)."""
+    if dof <= 0 and getattr(dof, "whole", False):
+        return g * where(x == x.mean(), math.nan, math.inf)
+    d = x - x.mean(dims, keepdim=True)
+    return 2.0 / dof * g * d if dof else g * (math.inf * d)
 
 
 # float16 and bfloat16: the value in float32, rounded once (torch's kernel); _Moment's gradient is torch's
@@ -196,7 +215,7 @@ def _var_without_dof(input, dims, keepdim, dof):
 def _std(input, dims, keepdim, dof, center=None, with_mean=False):
     # inf or NaN, with PyTorch's gradient: sqrt's 0 times var's (NaN where it is inf); std_mean's of a
     # nonempty input in _Moment's one node, which lays the sum with the mean's part out as the input, as torch's
-    if dof <= 0 and not (with_mean and input.numel()):
+    if dof <= 0 and not input.numel():
         std = _std_without_dof(input, dims, keepdim, dof)
         return (std, _mean_once(input, dims, keepdim)) if with_mean else std
     return _Moment.apply(input, dims, keepdim, dof, True, center, with_mean)
@@ -234,9 +253,20 @@ def _complex_mean(input, dim, keepdim):
 
 def _running_center(dims):
     """var_mean and std_mean (one Welford pass in PyTorch's kernel, in float64 on CPU) measure the
-    deviations from the running mean: finite where sum(x) overflows. var and std do not: PyTorch's
-    full reduction takes the float32 mean first and gives inf there."""
-    return lambda x: mean_without_overflow(x, dims, True)
+    deviations from the running mean: finite where sum(x) overflows, and exactly the value of a constant
+    input (each update adds (x - mean) / k = 0), so its deviations and std are 0 (the mean of the terms x / N
+    is not: 12 ones give 0.99999994). Taken here from each slice's first element, plus the mean of the
+    differences from it (each term x / N - first / N, so it cannot overflow). var and std do not: PyTorch's
+    full reduction takes the float32 mean first and gives inf where the sum overflows."""
+    def center(x):
+        if not x.numel():
+            return x.mean(dims, keepdim=True)  # (NaN for no elements)
+        first = x
+        for d in dims:
+            first = first.narrow(d, 0, 1)
+        n = math.prod(x.shape[d] for d in dims)
+        return first + (x / n - first / n).sum(dims, keepdim=True)
+    return center
 
 
 @composite(samples=samples.var_std, grad_fn="VarMeanBackward0")

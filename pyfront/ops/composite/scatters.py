@@ -12,6 +12,7 @@ from ..views import chunk, narrow, split
 from ..primitives.elementwise import _check_alpha
 from ..primitives.linalg import maybe_multiply
 from ..common import Formula, scalars_first
+from ..outarg import out_strides
 from ..registry import records
 from .linalg import product_saves
 
@@ -71,8 +72,9 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     width = _vector_width(dtype) if input.device.type == "cpu" and input.dim() <= 2 else None
     if width and input.dtype is dtype:
         full = input.expand(shape)
-        columns, width = _addr_loop(full, width)
-        return Formula.apply(_addr_fused, _addr_backward, full, vec1, vec2, beta, alpha, width, columns)
+        columns, width, order = _addr_loop(full, vec1, vec2, width, out_strides(shape))
+        return Formula.apply(_addr_fused, _addr_backward, full, vec1, vec2, beta, alpha, width, columns,
+                             order)
     if dtype is dt.float16:  # torch's Half kernel takes both numbers as float16s, and rounds every step
         alpha, beta = dt.round_float16(alpha), dt.round_float16(beta)
     # (alpha * vec1[i]) * vec2[j], in torch's order
@@ -83,17 +85,25 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     return (input if beta == 1 else input * beta) + product
 
 
-def _addr_loop(full, width):
-    """How torch's TensorIterator runs addr over ``full`` (input expanded to the product's shape):
-    (columns, width). Its loop runs along the rows, or down the columns where input's strides say so (a
-    transposed input: the result is then laid out as it) or there is one column; its vectorised steps of
-    ``width`` need input contiguous along that loop (vec1, or vec2 down the columns, is the one constant
-    operand it takes): an input constant along it too (a number, a column) or strided runs the scalar loop
-    (width 0)."""
-    (n, m), (down, across) = full.shape, full.stride()
-    columns = n > 1 and m > 1 and down and across and down < across  # (a 0 stride decides nothing)
-    stride, size = (down, n) if columns or m == 1 else (across, m)
-    return columns, width if stride == 1 and size > 1 else 0
+def _addr_loop(full, vec1, vec2, width, out=None):
+    """How torch's TensorIterator runs addr over ``full`` (input expanded to the product's shape), vec1 as a
+    column, vec2 as a row (and ``out``'s strides first, where it writes into one): (columns, width, order).
+    ``order``: its dims innermost first, as it picks them from the operands' strides (the result is laid
+    out so); its loop runs along the inner one (down the columns: ``columns``; a dim of one: the other);
+    its vectorised steps of ``width`` need every operand contiguous along it but for at most one constant
+    input (vec1 along a row, vec2 down a column): a constant input (a number, a column), a strided one or
+    an expanded vector runs its scalar loop (width 0)."""
+    from ...strides_order import order_of
+    shape = (n, m) = full.shape
+    rows, cols = (vec1.stride(0) if n > 1 else 0, 0), (0, vec2.stride(0) if m > 1 else 0)
+    operands = [full.stride(), rows, cols]
+    order = order_of(shape, ([out] if out is not None else []) + operands)
+    inner = order[0] if n > 1 and m > 1 else 0 if m == 1 else 1  # (a dim of one: coalesced away)
+    strides = [1 if out is None else out[inner]] + [st[inner] for st in operands]
+    constants = sum(st == 0 for st in strides[1:])
+    vectorised = strides[0] == 1 and constants <= 1 and all(st in (0, 1) for st in strides[1:])
+    size = shape[inner]
+    return inner == 0 and m > 1, width if vectorised and size > 1 else 0, order
 
 
 def _vector_bytes():
@@ -113,21 +123,24 @@ def _vector_width(dtype):
     return size and dtype in (dt.float32, dt.float64) and size // dtype.itemsize
 
 
-def _addr_fused(input, vec1, vec2, beta, alpha, width, columns=False):
+def _addr_fused(input, vec1, vec2, beta, alpha, width, columns=False, order=(1, 0)):
     """torch's addr kernel's numbers: its vectorised loop computes fma(alpha * vec1, vec2, beta * input) for
     each whole step of ``width`` elements (0: none) of a stretch of a row (a thread's share of the rows
     starts one; one column is one row), its scalar loop the rest as fma(beta, input, alpha * vec1 * vec2);
     a beta of 0 reads no input (NaN included): alpha * vec1 * vec2. With ``columns`` (a transposed input)
-    the loop runs down the columns, and the result is laid out as the input."""
+    the loop runs down the columns; the result is laid out in ``order`` (its dims innermost first)."""
     from ..creation import arange
+    from ..primitives.elementwise import relaid
     from ..primitives.special import fused_multiply_add_kernel as fma
     from ..dispatch import apply
     from ...process import get_num_threads
+    from ...strides_order import dense_strides
     n, m = input.shape
     scaled = vec1 * alpha if alpha != 1 else vec1
-    if beta == 0:
+    if beta == 0:  # (no input read: laid out as torch's loop lays it, which the input's strides choose)
         product = scaled.unsqueeze(1) * vec2
-        return product.t().contiguous().t() if columns else product
+        laid = dense_strides(product.shape, order)
+        return product if laid == product.stride() else relaid(product, laid)
     if not width:
         return _addr_scalars(input, scaled, vec2, beta)
     vectors = apply(fma, scaled.unsqueeze(1).expand(n, m), vec2.expand(n, m),
@@ -159,10 +172,10 @@ def _addr_scalars(input, scaled, vec2, beta):
     return apply(fma, beta, input, scaled.unsqueeze(1) * vec2)
 
 
-def _addr_backward(g, input, vec1, vec2, beta, alpha, width, columns=False):
+def _addr_backward(g, input, vec1, vec2, beta, alpha, width, columns=False, order=None):
     """torch's addr derivative: g times beta; g's mv with each vector (the other's gradient), times alpha."""
     return (maybe_multiply(g, beta), None if vec2 is None else maybe_multiply(g.mv(vec2), alpha),
-            None if vec1 is None else maybe_multiply(g.t().mv(vec1), alpha), None, None, None, None)
+            None if vec1 is None else maybe_multiply(g.t().mv(vec1), alpha), None, None, None, None, None)
 
 
 _addr_backward.saves = {1: (2,), 2: (1,)}  # vec1 for vec2's gradient, vec2 for vec1's
@@ -205,16 +218,31 @@ def split_with_sizes(input: Tensor, split_sizes, dim: int = 0):
 
 
 def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0):
-    """``chunk`` (torch's unsafe_ variant differs only in autograd's view checks), as
-    ``torch.unsafe_chunk``."""
-    return chunk(input, chunks, dim)
+    """``chunk``'s pieces as ``unsafe_split``'s, as ``torch.unsafe_chunk``."""
+    return _unsafe(chunk, input, chunks, dim)
 
 
 def unsafe_split(input: Tensor, split_size: int, dim: int = 0):
-    """``split`` by one size, as ``torch.unsafe_split``."""
-    return split(input, split_size, dim)
+    """``split`` by one size, its pieces no views for autograd, as ``torch.unsafe_split``."""
+    return _unsafe(split, input, split_size, dim)
 
 
 def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: int = 0):
-    """``split_with_sizes``, as ``torch.unsafe_split_with_sizes``."""
-    return split(input, list(split_sizes), dim)
+    """``split_with_sizes``, its pieces no views for autograd, as ``torch.unsafe_split_with_sizes``."""
+    return _unsafe(split, input, list(split_sizes), dim)
+
+
+def _unsafe(how, input, sizes, dim):
+    """``how(input, sizes, dim)``'s pieces as torch's unsafe_ variants give them: over the same memory but no
+    views for autograd (no base, a version counter each: a piece may be written in place, its history then
+    its own), their node UnsafeSplitBackward0 (UnsafeSplitWithSizesBackward0 for a list of sizes)."""
+    from ...autograd import graph
+    from ...tensor import VersionCounter
+    since = graph.SEQUENCE[0]
+    pieces = how(input, sizes, dim)
+    for piece in pieces:
+        fn = piece._grad_fn
+        if fn is not None and fn._seq > since:
+            graph.rename(fn, "Unsafe" + type(fn).__name__)
+        piece._base, piece._counter, piece._creation = None, VersionCounter(), None
+    return pieces

@@ -18,7 +18,8 @@ from ...autograd.grad_mode import _state
 from ...autograd.graph import SEQUENCE
 from ...shape import broadcast_shapes, wrap_int
 from ...tensor import Tensor
-from ..common import Formula, check_fits, promote_args, promote_pair, scalar_first, scalar_tensor
+from ..common import (Formula, check_fits, in_float32, promote_args, promote_pair, scalar_first,
+                      scalar_tensor, shown_as)
 from ...backends import get_backend
 from ...backends.scaled_add import scaled_add
 from ..dispatch import apply, apply_as, fold, fold_unary, select
@@ -28,6 +29,7 @@ from ..on_meta import broadcast_of
 from ..registry import OPS, OpDef, records, register, ufunc
 from .. import shell
 from .. import samples
+from . import activation_formulas as formulas
 
 BOOL_OUT, SAME, FLOAT = "bool", "same", "float"
 _ALL = frozenset(dt.ALL)
@@ -433,44 +435,71 @@ cosh = unary(
     save=(0,),
     wgsl="T(cosh_f32(f32(a)))",
 )
-def _tanh_vjp(c, g):
-    y = c.out
-    if y.dtype is dt.float32 or y.dtype is dt.float64:
-        return (Formula.apply(_tanh_backward, _tanh_backward_backward, g, y),)
-    return (g * (1 - y * y),)
-
-
-def _tanh_backward(g, y):
-    """torch's float32/float64 tanh_backward: g * (1 - y * y) with 1 - y * y rounded once, its compiler
-    having contracted the two into a fused multiply-add (so the formula written out, as Karpathy's
-    makemore part 4 writes it, is a few ulp off autograd's, as in torch)."""
-    return g * apply(OPS["fused_multiply_add_kernel"], -y, y, scalar_tensor(1, y.dtype, y._storage.device))
-
-
-def _tanh_backward_backward(gg, g, y):
-    # torch's derivatives of tanh_backward(grad_output, output)
-    return Formula.apply(_tanh_backward, _tanh_backward_backward, gg, y), gg * (-2 * y * g)
-
-
 tanh = unary(
     "tanh",
     ufunc("tanh"),
-    _tanh_vjp,
+    lambda c, g: (_tanh_backward(g, c.out),),
     out=FLOAT,
     save_output=True,
     wgsl="T(tanh_f32(f32(a)))",
-    vjp_in_float32=dt.HALVES,
 )
 sigmoid = unary(
     "sigmoid",
     lambda np, x: _sigmoid(np, x),
-    # torch's sigmoid_backward: g * (1 - y) * y, in float32 for bfloat16, in float16 steps for float16
-    lambda c, g: (g * (1 - c.out) * c.out,),
+    lambda c, g: (_sigmoid_backward(g, c.out),),
     out=FLOAT,
     save_output=True,
     wgsl="T(1.0 / (1.0 + exp_f32(-f32(a))))",
-    vjp_in_float32=(dt.bfloat16,),
 )
+
+
+def _tanh_backward(g, y):
+    """torch's tanh_backward ``g * (1 - y * y)``; a real one a Formula of its own, whose gradients are
+    torch's TanhBackwardBackward0's (a complex one is conjugated by the node as the composite it is)."""
+    if y.dtype.kind == "c":
+        return _tanh_backward_value(g, y)
+    return Formula.apply(_tanh_backward_value, _tanh_double_backward, g, y)
+
+
+@in_float32  # torch's 16-bit kernel: in float32, rounded once (in the Formula of the 16-bit tensors: its
+def _tanh_backward_value(g, y):  # double backward's node is torch's, not a cast's)
+    if y.dtype is dt.float32 or y.dtype is dt.float64:
+        # 1 - y * y rounded once: torch's compiler contracts it into a fused multiply-add (so the formula
+        # written out, as Karpathy's makemore part 4 writes it, is a few ulp off autograd's, as in torch)
+        one = scalar_tensor(1, y.dtype, y._storage.device)
+        return g * apply(OPS["fused_multiply_add_kernel"], -y, y, one)
+    return g * (1 - y * y)
+
+
+@shown_as("TanhBackwardBackward0")
+def _tanh_double_backward(gg, g, y):
+    """torch's: tanh_backward(gg, y) for the incoming gradient, ``gg * (-2 * y * g)`` for the result."""
+    return _tanh_backward(gg, y), gg * (-2 * y * g)
+
+
+def _sigmoid_backward(g, y):
+    """torch's sigmoid_backward ``g * (1 - y) * y``, a Formula for a real ``y`` as ``_tanh_backward``."""
+    if y.dtype.kind == "c":
+        return _sigmoid_backward_value(g, y)
+    return Formula.apply(_sigmoid_backward_value, _sigmoid_double_backward, g, y)
+
+
+def _sigmoid_backward_value(g, y):
+    """torch's sigmoid_backward: ``g * (1 - y) * y``, in float32 for bfloat16 (rounded once), in float16's
+    own steps for float16."""
+    if y.dtype is dt.bfloat16:
+        return _sigmoid_backward_in_float32(g, y)
+    return g * (1 - y) * y
+
+
+_sigmoid_backward_in_float32 = in_float32(lambda g, y: g * (1 - y) * y)
+
+
+@shown_as("SigmoidBackwardBackward0")
+def _sigmoid_double_backward(gg, g, y):
+    """torch's: sigmoid_backward(gg, y) for the incoming gradient, ``gg * g * (-2 * y + 1)`` for the
+    result."""
+    return _sigmoid_backward(gg, y), gg * g * (-2 * y + 1)
 
 
 _RELU_BITS: dict = {}  # per NumPy float dtype: (the unsigned dtype of its width, a 0-d zero)
@@ -776,9 +805,33 @@ def _max_min_vjp(beats, loses):
     return vjp
 
 
-_add = binary("add", ufunc("add"), lambda c, g: (g, g), wgsl="a + b")
+def _complex_sum(np, a, b, alpha):
+    """torch's complex add kernel: ``a + alpha * b`` with alpha a complex number of the dtype (sub's the
+    negated one: ``-2`` is -2 + 0j) times b as a complex product, even for alpha 1, then the sum: so a zero
+    part's sign is the product's (0 - 0j plus 0 - 0j is 0 + 0j) and an infinite part makes its partner's
+    product NaN (0j + (inf + 0j) is inf + nanj), as torch's."""
+    a, b = np.asarray(a), np.asarray(b)
+    dtype = np.result_type(a, b)
+    return np.add(a, dtype.type(alpha) * b.astype(dtype, copy=False))
+
+
+def _sum_rule(name, sign):
+    """add's (sign 1) or sub's (-1) NumPy rule: the ufunc (which a plan calls itself), torch's complex kernel
+    for complex operands (``rule.complex``: a plan for a complex dtype calls the rule)."""
+    def rule(np, a, b):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.dtype.kind == "c" or b.dtype.kind == "c":
+            return _complex_sum(np, a, b, sign)
+        return getattr(np, name)(a, b)
+
+    rule.ufunc, rule.complex = name, True
+    return rule
+
+
+_add = binary("add", _sum_rule("add", 1), lambda c, g: (g, g), wgsl="a + b")
 _add_folded = fold(*_add.folds, _add)
-_sub = binary("sub", ufunc("subtract"), lambda c, g: (g, -g if c.needs_input_grad[1] else None), wgsl="a - b",
+_sub = binary("sub", _sum_rule("subtract", -1), lambda c, g: (g, -g if c.needs_input_grad[1] else None),
+              wgsl="a - b",
               bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
 mul = binary(
@@ -1094,32 +1147,47 @@ nan_to_num_op = register(OpDef(
     lambda c, g: (mul(g, isfinite(c.inputs[0])),), save=(0,)))
 
 
+class _NumPyMath:
+    """The operations of activation_formulas on NumPy arrays (numbers as the array's dtype): the cpu
+    kernels below, each the formula in one NumPy pass."""
+
+    def __init__(self, np):
+        self.np = np
+        self.exp, self.expm1, self.log, self.log1p, self.abs = np.exp, np.expm1, np.log, np.log1p, np.abs
+        self.logical_and, self.logical_not = np.logical_and, np.logical_not
+
+    def where(self, c, x, y):
+        return _where_np(self.np, c, x, y)
+
+    def sigmoid(self, x):
+        return _sigmoid(self.np, x)
+
+    @staticmethod
+    def num(x, v):
+        return x.dtype.type(v)
+
+
+_NUMPY_MATH: list = []  # the one _NumPyMath, made at the first kernel's call (the backend hands NumPy in)
+
+
+def _numpy_math(np):
+    if not _NUMPY_MATH:
+        _NUMPY_MATH.append(_NumPyMath(np))
+    return _NUMPY_MATH[0]
+
+
 def _elu_np(np, x, alpha, scale, input_scale):
-    """nn.functional's _elu composite (elu, selu, celu) in one NumPy pass, step for step: the same
-    selections, numbers cast to x's dtype as its tensor-and-number steps cast them, so the same bits."""
-    t = x.dtype.type
-    negative = x <= 0
-    neg = np.expm1(_where_np(np, negative, x, t(0.0)) * t(input_scale)) * t(alpha * scale)
-    return _where_np(np, negative, neg, x * t(scale))
+    return formulas.elu(_numpy_math(np), x, alpha, scale, input_scale)
 
 
 def _softplus_np(np, x, beta, threshold):
-    """nn.functional.softplus's composite in one NumPy pass, step for step (as _elu_np)."""
-    t = x.dtype.type
-    scaled = x * t(beta)
-    linear = scaled > t(threshold)
-    soft = np.log1p(np.exp(_where_np(np, linear, t(threshold), scaled))) / t(beta)
-    return _where_np(np, linear, x, soft)
+    return formulas.softplus(_numpy_math(np), x, beta, threshold)
 
 
-def _logsigmoid_np(np, x):
-    """nn.functional's _logsigmoid composite in one NumPy pass, step for step (as _elu_np)."""
-    t = x.dtype.type
-    far, negative = x < t(-10.0 if x.dtype.itemsize == 2 else -40.0), x < t(0)
-    mid = _where_np(np, negative & ~far, x, t(0.0))
-    high = _where_np(np, negative, t(0.0), x)
-    soft = _where_np(np, negative, np.log(_sigmoid(np, mid)), t(0.0) - np.log1p(np.exp(-high)))
-    return _where_np(np, far, x, soft)
+def _logsigmoid_np(np, x, buffer=False):
+    """With ``buffer``, torch's log_sigmoid_forward's pair: the value and its kernel's buffer exp(-|x|)."""
+    out = formulas.logsigmoid(_numpy_math(np), x)
+    return (out, np.exp(-np.abs(x))) if buffer else out
 
 
 # the _elu, softplus and _logsigmoid composites' values on the cpu in one kernel each, where no gradient is
@@ -1130,35 +1198,20 @@ elu_op = register(OpDef(
     "elu", "other", lambda x, alpha, scale, input_scale: [(x.shape, x.dtype)], _elu_np, None))
 softplus_op = register(OpDef(
     "softplus", "other", lambda x, beta, threshold: [(x.shape, x.dtype)], _softplus_np, None))
-logsigmoid_op = register(OpDef("log_sigmoid", "other", lambda x: [(x.shape, x.dtype)], _logsigmoid_np, None))
+logsigmoid_op = register(OpDef(
+    "log_sigmoid", "other", lambda x, buffer=False: [(x.shape, x.dtype)] * (1 + buffer), _logsigmoid_np, None))
 
 
 def _elu_backward_np(np, g, x, alpha, scale, input_scale, nan_negative):
-    """torch's elu_backward kernel (is_result false), its coefficients in x's dtype: ``g * input_scale *
-    (alpha * scale) * exp(x * input_scale)`` where x <= 0, else ``g * scale``; NaN on the first side
-    (``nan_negative``: torch's float vectors) or the second (its scalar tail, its 16-bit kernels)."""
-    t = x.dtype.type
-    neg = g * t(input_scale) * t(t(alpha) * t(scale)) * np.exp(x * t(input_scale))
-    pos = g * t(scale)
-    return _where_np(np, x > 0, pos, neg) if nan_negative else _where_np(np, x <= 0, neg, pos)
+    return formulas.elu_backward(_numpy_math(np), g, x, alpha, scale, input_scale, nan_negative)
 
 
 def _softplus_backward_np(np, g, x, beta, threshold):
-    """torch's softplus_backward kernel: ``g`` where x * beta > threshold, else ``g * z / (z + 1)``, z =
-    exp(x * beta)."""
-    t = x.dtype.type
-    scaled = x * t(beta)
-    z = np.exp(scaled)
-    return _where_np(np, scaled > t(threshold), g, g * z / (z + t(1)))
+    return formulas.softplus_backward(_numpy_math(np), g, x, beta, threshold)
 
 
 def _log_sigmoid_backward_np(np, g, x):
-    """torch's log_sigmoid_backward kernel over its buffer z = exp(-|x|): ``(1 - z / (1 + z)) * g`` below
-    0, ``(0 + z / (1 + z)) * g`` from 0 (NaN included). Float32 and float64 (16-bit buffers round)."""
-    t = x.dtype.type
-    z = np.exp(-np.abs(x))
-    share = z / (t(1) + z)
-    return _where_np(np, x < t(0), t(1) - share, t(0) + share) * g
+    return formulas.log_sigmoid_backward(_numpy_math(np), g, x)
 
 
 # their gradients on the cpu in one kernel each (the composites' selects: 9-12 ops); differentiated by the
@@ -1456,23 +1509,36 @@ def clone(input, *, memory_format=None):
 # multiply-add, in its vectors and its scalar loop alike: measured on float32 and float64, contiguous,
 # strided and broadcast); a product then a sum rounds twice and differs in an ulp for a tenth of the
 # elements. Internal (torch_name None): add's and sub's tests cover it; sub passes -alpha
+def _scaled_add_np(np, a, b, alpha):
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind == "c":  # (torch's complex kernel: a product, then the sum)
+        return _complex_sum(np, a, b, alpha)
+    return scaled_add(np, a, b, alpha)
+
+
+def _scaled_add_vjp(c, g):
+    alpha = c.attrs["alpha"]  # (torch's: other's gradient is g times alpha's conjugate)
+    if not c.needs_input_grad[1]:
+        return g, None
+    return g, mul(g, alpha.conjugate() if type(alpha) is complex else alpha)
+
+
 _scaled_add = register(OpDef(
-    "scaled_add", "elementwise", _infer(SAME),
-    lambda np, a, b, alpha: scaled_add(np, np.asarray(a), np.asarray(b), alpha),
-    lambda c, g: (g, mul(g, c.attrs["alpha"]) if c.needs_input_grad[1] else None),
+    "scaled_add", "elementwise", _infer(SAME), _scaled_add_np, _scaled_add_vjp,
     arity=2, backward_name="AddBackward0", torch_name=None,
     # (WGSL's fma may be unfused, lavapipe's is: fused_f32 rounds once wherever)
     wgsl=lambda attrs, ctype: ("T(fused_f32(f32(b), s0, f32(a)))", (attrs["alpha"],))))
 
 
 def _rounded_once_sum(input, other, alpha, node):
-    """``input + alpha * other`` rounded once for a float32 or float64 result (see _scaled_add), presented
-    as torch's ``node``; None where the result has another dtype (integers are exact, 16-bit floats
-    round in float32 (_scale), complex numbers are not fused) or ``alpha`` is not a plain number."""
-    if not isinstance(input, Tensor) or type(alpha) not in (int, float) or type(other) is bool:
+    """``input + alpha * other`` rounded once for a float32 or float64 result (see _scaled_add), or a complex
+    one as torch's complex kernel computes it (_complex_sum), presented as torch's ``node``; None where the
+    result has another dtype (integers are exact, 16-bit floats round in float32 (_scale)) or ``alpha`` is
+    not a plain number."""
+    if not isinstance(input, Tensor) or type(alpha) not in (int, float, complex) or type(other) is bool:
         return None
     dtype = dt.result_type(input, other)
-    if dtype is not dt.float32 and dtype is not dt.float64:
+    if dtype is not dt.float32 and dtype is not dt.float64 and not _complex_on_cpu(dtype, input):
         return None
     since = SEQUENCE[0]
     x = input if input.dtype is dtype else input.to(dtype)
@@ -1549,6 +1615,12 @@ def _given_alpha(name, input, other, deprecated, alpha):
     return other, alpha
 
 
+def _complex_on_cpu(dtype, input) -> bool:
+    """Whether _rounded_once_sum computes a sum of ``dtype`` that is not float32 or float64 in one op: a
+    complex one on the cpu (torch's complex kernel, _complex_sum)."""
+    return dtype.kind == "c" and input.device.type == "cpu"
+
+
 def _inplace_operand(name):
     """The one operand ``add_``/``sub_`` computes into self's memory (methods._inplace); where the sum is
     the fused one (_rounded_once_sum), the pair (other, alpha) of ``self + alpha * other`` instead, which
@@ -1559,8 +1631,9 @@ def _inplace_operand(name):
     def operand(self, other, *deprecated, alpha=1):
         if deprecated or alpha != 1 or type(alpha) is not int:
             given, checked = _given_alpha(name, self, other, deprecated, alpha)
-            if type(checked) in (int, float) and type(given) is not bool and \
-                    dt.result_type(self, given) in (dt.float32, dt.float64):
+            if type(checked) in (int, float, complex) and type(given) is not bool and (
+                    (dtype := dt.result_type(self, given)) in (dt.float32, dt.float64)
+                    or _complex_on_cpu(dtype, self)):
                 return given, sign * checked
             return scaled_operand(self, given, alpha=checked)  # (a number made a 16-bit tensor there)
         return scaled_operand(self, other, *deprecated, alpha=alpha)
@@ -1667,7 +1740,7 @@ def sub(input, other, *deprecated, alpha=1):
     given = other
     if deprecated or alpha != 1 or type(alpha) is not int:
         given, alpha = _given_alpha("sub", input, other, deprecated, alpha)
-        plain = type(alpha) in (int, float)  # (a NumPy bool has no negative)
+        plain = type(alpha) in (int, float, complex)  # (a NumPy bool has no negative)
         once = _rounded_once_sum(input, given, -alpha, "SubBackward0") if plain else None
         if once is not None:
             return once
