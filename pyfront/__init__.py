@@ -76,6 +76,7 @@ from .backends import (cpu as _cpu_flags, mkl as _mkl, mkldnn as _mkldnn, nnpack
 from . import __config__  # noqa: E402,F401  (torch.__config__)
 from .accelerator import get_device_module  # noqa: E402,F401
 from . import amp, cpu, profiler  # noqa: E402
+from . import types  # noqa: E402,F401  (torch.types: annotations' aliases)
 from .amp import GradScaler, autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 from .amp.state import (autocast_decrement_nesting, autocast_increment_nesting, clear_autocast_cache,  # noqa: E402
                         get_autocast_cpu_dtype, get_autocast_gpu_dtype, is_autocast_cache_enabled,

@@ -29,7 +29,7 @@ from numbers import Number
 from . import dtypes as dt
 from .ops.creation import arange, tensor as _tensor, zeros
 from .shape import normalize_dim
-from .sparse import SparseCooTensor, _dense_sparse_mm, _same_size, _sparse_mm
+from .sparse import SparseCooTensor, _compressed_layout, _dense_sparse_mm, _same_size, _sparse_mm
 from .sparse import sum as _sparse_sum
 from .tensor import Tensor, _castable
 
@@ -780,6 +780,10 @@ FUNCTIONS.update(
     numpy=_numpy, tolist=_tolist, item=_item, copy_=_copy_, to_sparse=lambda input, *a, **k: input,
     to_dense=lambda input, *a, **k: input.to_dense(), is_contiguous=lambda input, *a, **k: False,
     is_inference=lambda input: False)
+# torch converts a COO tensor to the compressed layouts: pyfront's refusal says it has none (not torch's
+# no-kernel error, which would claim torch lacks them)
+FUNCTIONS.update(dict.fromkeys(("to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"),
+                               _compressed_layout))
 
 
 # -- the entry points ---------------------------------------------------------------------------------

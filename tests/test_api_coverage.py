@@ -55,6 +55,7 @@ COVERED = {
     "autograd": """is_multithreading_enabled set_multithreading_enabled is_view_replay_enabled forward_ad""",
     "autograd.forward_ad": """UnpackedDualTensor enter_dual_level exit_dual_level make_dual unpack_dual
         dual_level""",
+    "types": "Number Device FileLike Storage",  # s35-user: annotated code's imports
     "fft": """fft ifft rfft irfft hfft ihfft fft2 ifft2 rfft2 irfft2 hfft2 ihfft2 fftn ifftn rfftn irfftn
         hfftn ihfftn fftfreq rfftfreq fftshift ifftshift""",
     # s33-user: what environment reports, custom Functions under amp and code around the compilers query

@@ -65,6 +65,10 @@ QUICK: dict[str, dict] = {
     # and friends with beta first, add_(-lr, grad), has_cuda); pytorch-summary's hooks and a frozen backbone
     "legacy_04_training": {},
     "model_summary_hooks": {},
+    # s35-user (tests/test_user_programs_s35.py tests the faults they found): SAM, Lion and Lookahead
+    # subclassing Optimizer; MAML's inner steps by autograd.grad over dict(...).values()
+    "custom_optimizers": {},
+    "maml_sine": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -179,6 +183,26 @@ SLOW: dict[str, dict] = {
     "wavenet_mulaw": {},  # mu-law, causal dilated convolutions, gated residuals, sampling, stft
     "recsys_bpr": {},  # BPR matrix factorisation, NeuMF, EmbeddingBag modes and errors
     "cvae_beta": {},  # conditional beta-VAE: annealing, capacity, kl_divergence, IWAE
+    # session 35's (tests/test_user_programs_s35.py tests the faults they found; each header its source)
+    "backprop_ninja": {},  # makemore part 4: every gradient by hand, cmp() to autograd's bits (~5 s)
+    "mamba_minimal": {},  # johnma2006/mamba-minimal, top-k generate, Heinsen's complex logcumsumexp scan
+    # raissi-style PINN: autograd.grad(create_graph), Adam then LBFGS(strong_wolfe); libm's float32 tanh is
+    # not SLEEF's, and 20 LBFGS iterations carry that last bit to 2e-4; also --cuda-as webgpu (1.5e-3 there)
+    "pinn_burgers": {"rtol": 1e-3},
+    "rbm_cd": {},  # two RBM repositories' CD-k and free-energy loss, PCD, exact log Z; also --cuda-as webgpu
+    "vqvae_codebooks": {},  # AntixK's VQ-VAE, rosinality's EMA codebook, lucidrains' k-means init
+    "self_supervised": {},  # SimCLR's NT_Xent, MoCo's queue, CLIP/SigLIP losses, Barlow Twins, BYOL
+    "transforms_by_hand": {},  # torchvision's tensor transforms written out; crop/erase draws
+    # DLinear, Autoformer's AutoCorrelation, RevIN + PatchTST, Informer's ProbSparse attention; the query and
+    # key biases' exact gradient is 0 (a correlation's shift invariance), so Adam steps them by +-lr on the
+    # sign of rounding noise: the printed correlation parts at 4e-4 (the losses agree to 1e-6)
+    "ts_forecasting": {"rtol": 1e-3},
+    "audio_by_hand": {},  # torchaudio.functional written out: mel, MFCC, deltas, SpecAugment, resample
+    "numerical_algorithms": {},  # log-domain Sinkhorn, Kalman + RTS, exact GP, GMM EM, matrix_exp (float64)
+    "nerf_tiny": {},  # yenchenlin/nerf-pytorch: rays, embedder, raw2outputs' cumprod, sample_pdf
+    "discrete_latents": {},  # Gumbel-softmax VAE (straight-through by scatter_), OpenAI's sparse autoencoders
+    "flex_attention_gym": {},  # attention-gym's masks and score mods through flex_attention, on the cpu
+    "training_hooks": {},  # optimizer-in-backward, multi-grad hooks, clipping, custom LRScheduler, EMA
 }
 
 

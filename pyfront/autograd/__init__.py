@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Mapping
 
 from .._warnings import warn
 from . import function, profiler  # noqa: F401  (pyfront.autograd.function, .profiler, as torch's)
@@ -19,9 +20,29 @@ from .variable import Variable
 
 
 def _as_tuple(x):
-    if x is None:
-        return ()
-    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+    """torch's reading of tensors, outputs and gradients: a tensor alone, or any iterable of them (a
+    generator, ``dict.values()``, a parameter iterator)."""
+    return (x,) if isinstance(x, Tensor) else tuple(x)
+
+
+def _inputs_tuple(inputs, fn):
+    """``inputs`` of ``grad``/``backward`` as torch reads them: also a dict (str to tensor) of them."""
+    if isinstance(inputs, Tensor):
+        return (inputs,)
+    if isinstance(inputs, Mapping) and type(inputs) is not dict:
+        raise TypeError(f"`inputs` argument to `{fn}()` must be a dict, not {type(inputs).__name__}. Other "
+                        "Mapping types are not supported.")
+    inputs = tuple(inputs.values() if type(inputs) is dict else inputs)
+    for t in inputs:
+        if not isinstance(t, Tensor):
+            raise RuntimeError(f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}")
+    return inputs
+
+
+def _check_outputs(outputs):
+    for out in outputs:
+        if not isinstance(out, Tensor):
+            raise AssertionError("Expected output to be a torch.Tensor")
 
 
 def _root_grads(outputs, grad_outputs, create_graph):
@@ -98,9 +119,12 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both passed to "
                                "`backward()`. Please only use `grad_tensors`.")
         grad_tensors = grad_variables
-    if inputs is not None and not _as_tuple(inputs):
-        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    if inputs is not None:
+        inputs = _inputs_tuple(inputs, "backward")
+        if not inputs:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     outputs = _as_tuple(tensors)
+    _check_outputs(outputs)
     grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(outputs)
     if retain_graph is None:
         retain_graph = create_graph
@@ -108,7 +132,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     root_grads = _root_grads(outputs, grads, create_graph)
     _engine_flags(retain_graph, create_graph)
     if inputs is not None:
-        inputs = _as_tuple(inputs)
         # a leaf's gradient goes in by its AccumulateGrad, run as in a full backward (its hooks fire); a
         # non-leaf's is captured and added below
         leaves = [t for t in inputs if t.grad_fn is None]
@@ -134,11 +157,24 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    """The gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``."""
+    """The gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad`` (a dict of
+    tensors for ``inputs``: a dict of their gradients, by the same keys)."""
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but "
+                         "got: allow_unused=False.")
+    names = tuple(inputs) if type(inputs) is dict else None
     outputs = _as_tuple(outputs)
-    inputs = _as_tuple(inputs)
+    inputs = _inputs_tuple(inputs, "grad")
     if not inputs:
         raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    _check_outputs(outputs)
+    result = _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused, is_grads_batched,
+                   materialize_grads)
+    return result if names is None else dict(zip(names, result))
+
+
+def _grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused, is_grads_batched,
+          materialize_grads):
     grads = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     if retain_graph is None:
         retain_graph = create_graph

@@ -18,7 +18,7 @@ def poisson(input, generator=None):
     """Poisson counts with the rates ``input``, in its dtype; the gradient is zero."""
     from ..distributions._count_sampler import poisson_counts
     _tensor_argument("poisson", 0, input)
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point or input.dtype in dt.FLOAT8:
         raise NotImplementedError(f"\"poisson_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     rate = input.detach()
     if rate.numel() and not bool((rate >= 0).all()):  # nan too

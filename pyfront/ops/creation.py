@@ -56,7 +56,14 @@ def int_tuple(args, name: str, arg: str = "size", position: int = 1) -> tuple:
 def _size(size, name="zeros", kw=None):
     """A factory's ``*size`` (see ``int_tuple``), or its ``size=`` keyword (``kw``, the factory's other
     keywords: ``torch.rand(size=(2, 3))``), refusing negative sizes as torch does."""
-    if not size and kw and kw.get("size") is not None:
+    if kw and "size" in kw:
+        if size:
+            if name in ("rand", "randn"):  # their argument parser's refusal
+                from .argcheck import invalid_combination
+                raise invalid_combination(name, size, kw)
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        if not isinstance(kw["size"], (tuple, list)):  # (a Size is a tuple) the keyword takes no bare int
+            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, not {type_name(kw['size'])}")
         size = (kw["size"],)
     require_args(size, name)
     out = int_tuple(size, name)
@@ -720,6 +727,8 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **
     if kw:
         factory_keywords("rand", kw, size)
     dtype = dtype or dt.get_default_dtype()
+    if dtype.is_complex:  # torch's: the (real, imaginary) pairs drawn in order, each U[0, 1)
+        return _complex_draws(rand, _size(size, "rand", kw), generator, dtype, device, requires_grad, 1.0)
     _check_float("check_uniform_bounds", dtype)
     return _random("uniform", _size(size, "rand", kw), dtype, device, generator, 0.0, 1.0, requires_grad)
 
@@ -729,17 +738,38 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
         factory_keywords("randn", kw, size)
     dtype = dtype or dt.get_default_dtype()
     if dtype.is_complex:  # torch's: the (real, imaginary) pairs drawn in order, each of variance 1/2
-        from .composite.complex_numbers import view_as_complex
-        pairs = randn(*_size(size, "randn", kw), 2, generator=generator, dtype=dt.to_real(dtype),
-                      device=device)
-        return view_as_complex(pairs * math.sqrt(0.5)).requires_grad_(requires_grad)
+        return _complex_draws(randn, _size(size, "randn", kw), generator, dtype, device, requires_grad,
+                              math.sqrt(0.5))
     _check_float("normal_kernel_cpu", dtype)
     return _random("normal", _size(size, "randn", kw), dtype, device, generator, 0.0, 1.0, requires_grad)
+
+
+def _complex_draws(draw, size, generator, dtype, device, requires_grad, scale):
+    """A complex ``dtype``'s draws as torch's, those of its view_as_real: ``draw``'s (real, imaginary)
+    pairs in order, times ``scale``."""
+    from .composite.complex_numbers import view_as_complex
+    pairs = draw(*size, 2, generator=generator, dtype=dt.to_real(dtype), device=device)
+    return view_as_complex(pairs if scale == 1.0 else pairs * scale).requires_grad_(requires_grad)
 
 
 def _check_float(kernel, dtype):
     """torch's CPU sampling kernels (``kernel``) have no integer, bool or float8 version."""
     if not dtype.is_floating_point or dtype in dt.FLOAT8:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(dtype)}'")
+
+
+# the dtypes torch's CPU sampling kernels of integers dispatch on (their AT_DISPATCH sets: no complex, no
+# float8, the wide unsigned ones in from-to draws only); another dtype is the kernel's NotImplementedError
+_REALS = frozenset((dt.uint8, dt.int8, dt.int16, dt.int32, dt.int64, dt.float16, dt.bfloat16, dt.float32,
+                    dt.float64))
+_KERNEL_DTYPES = {"geometric_cpu": _REALS, "randperm": _REALS, "bernoulli_scalar_cpu_": _REALS | {dt.bool_},
+                  "bernoulli_tensor_cpu_self_": _REALS | {dt.bool_}, "random_kernel_cpu": _REALS | {dt.bool_},
+                  "random_update_from_to": _REALS | {dt.bool_, *dt.WIDE_UNSIGNED}}
+
+
+def check_kernel_dtype(kernel, dtype):
+    """Refuse ``dtype`` as torch's CPU sampling ``kernel`` does where its dispatch lacks it."""
+    if dtype not in _KERNEL_DTYPES[kernel]:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(dtype)}'")
 
 
@@ -760,6 +790,8 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
     check_long_long(high)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dtype is not None:
+        check_kernel_dtype("random_update_from_to", dtype)
     return _random(
         "randint", _size((tuple(size),), "randint"), dtype or dt.int64, device, generator, int(low), int(high)
     )
@@ -802,8 +834,8 @@ def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    if dtype in dt.SHELL:
-        raise NotImplementedError(f"\"randperm\" not implemented for '{dt.scalar_name(dtype)}'")
+    if dtype is not None:
+        check_kernel_dtype("randperm", dtype)
     keys = _random("randint", (n,), dt.int64, "cpu", generator, 0, 1 << 31).tolist()
     order = sorted(range(n), key=lambda i: (keys[i], i))
     return tensor(order, dtype=dtype or dt.int64, device=device)
@@ -833,6 +865,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     if not std >= 0:  # (nan too)
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(std)}")
     dtype = dtype or dt.get_default_dtype()
+    if dtype.is_complex:  # torch's empty(size).normal_(mean, std): each part N(mean, std**2 / 2)
+        from .sampling import normal_
+        out = empty(_size((tuple(size),)), dtype=dtype, device=device)
+        out = normal_(out, mean, std, generator=generator)
+        return out.requires_grad_(requires_grad)
+    _check_float("normal_kernel_cpu", dtype)
     return _random(
         "normal", _size((tuple(size),)), dtype, device, generator, float(mean), float(std), requires_grad
     )
@@ -858,6 +896,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
                            f"{_kind_name(input.dtype)}")
+    _check_float("aminmax_cpu", input.dtype)  # (float8: torch's range check of the weights has no kernel)
     if not index_like(num_samples):  # a NumPy integer, a 0-d integer array or tensor are ints to torch
         from .argcheck import typename
         raise TypeError(f"multinomial(): argument 'num_samples' (position 2) must be int, not "

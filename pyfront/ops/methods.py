@@ -624,7 +624,7 @@ def _new(fn):
         if kw:
             creation.factory_keywords(f"new_{fn.__name__}", kw)
         return creation.batched_as(fn(
-            creation._size(size, f"new_{fn.__name__}"),  # torch's errors name the method
+            creation._size(size, f"new_{fn.__name__}", kw),  # torch's errors name the method
             dtype=dtype or self.dtype,
             device=device if device is not None else self.device,
             requires_grad=requires_grad,

@@ -15,10 +15,10 @@ from ..autograd.grad_mode import _state as _grad
 from ..tensor import Tensor
 from . import creation
 from .creation import _num
-from .argcheck import invalid_combination
+from .argcheck import _accepts, invalid_combination, must_be
 from .primitives import elementwise as ew
 
-_MANTISSA = {"float16": 11, "float32": 24, "float64": 53}  # integers exact up to 2**digits
+_MANTISSA = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}  # integers exact up to 2**digits
 
 
 def _filled(self, value, grad_fn, p=None):
@@ -44,11 +44,11 @@ def _continuous(self, name):
         spelled = dt.cpp_name(self.dtype) if name == "Cauchy" else dt.scalar_name(self.dtype)
         raise RuntimeError(f"{name} distribution is a continuous probability distribution. dtype must be a "
                            f"floating point but you specified {spelled}")
+    _float_kernel(self, f"{name.lower()}_cpu")  # (float8: its kernel has none)
 
 
 def _float_kernel(self, kernel):
-    if not self.dtype.is_floating_point or self.dtype in dt.FLOAT8:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(self.dtype)}'")
+    creation._check_float(kernel, self.dtype)
 
 
 def _parts(self):
@@ -125,8 +125,7 @@ def geometric_(self, p=None, *, generator=None):
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_num(p)}")
     self._check_no_overlap()  # (before its kernel's dtype, as torch's)
-    if self.dtype is dt.bool_:
-        raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
+    creation.check_kernel_dtype("geometric_cpu", self.dtype)
     u = 1.0 - _unit(self, generator)  # (0, 1]
     return _filled(self, (ew.floor(ew.log(u) / math.log1p(-p)) + 1).to(self.dtype), "GeometricBackward0")
 
@@ -134,6 +133,7 @@ def geometric_(self, p=None, *, generator=None):
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with 1 where a uniform draw falls below ``p`` (a number or a tensor broadcast to self)."""
     if isinstance(p, Tensor):
+        creation.check_kernel_dtype("bernoulli_tensor_cpu_self_", self.dtype)
         if not p.dtype.is_floating_point:
             kind = dt.scalar_name(p.dtype)
             raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{kind}'")
@@ -144,6 +144,8 @@ def bernoulli_(self, p=0.5, *, generator=None):
                                "PyTorch.)")
     elif not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_num(p)}")
+    else:
+        creation.check_kernel_dtype("bernoulli_scalar_cpu_", self.dtype)
     # torch's node: BernoulliBackward1 for a tensor p (an input of the node), 2 for a number
     name = "BernoulliBackward1" if isinstance(p, Tensor) else "BernoulliBackward2"
     return _filled(self, (_unit(self, generator) < p).to(self.dtype), name, p)
@@ -155,6 +157,12 @@ def random_(self, *args, generator=None, **kwargs):
     lo, hi = _from_to(self, "random_", args, kwargs, 0, None, generator, ints=True)
     if hi is not None and lo >= hi:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
+    if not (args or kwargs):  # torch's kernel of the dtype's whole range
+        creation.check_kernel_dtype("random_kernel_cpu", self.dtype)
+    elif self.dtype.is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
+    else:
+        creation.check_kernel_dtype("random_update_from_to", self.dtype)
     name = self.dtype.name
     if self.dtype.is_floating_point:
         top = 1 << _MANTISSA[name]
@@ -199,14 +207,26 @@ def _from_to(self, name, args, kwargs, lo, hi, generator, ints=False):
         if k in values:
             raise TypeError(f"{name}() got multiple values for argument '{k}'")
     values.update(kwargs)
-    lo, hi = values.get("from", lo), values.get("to", hi)
-    kinds = (int,) if ints else (int, float)
-    for v in (lo, hi):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, kinds)):
-            raise invalid_combination(name, args, given, method=True)
-    if lo is None:
-        raise invalid_combination(name, args, given, method=True)
-    return lo, hi
+    for key, v in values.items():
+        if v is None and ints and key == "to":  # (random_'s ``int? to``)
+            continue
+        if not _accepts("int" if ints else "float", v):
+            if ints:  # random_'s three overloads
+                raise invalid_combination(name, args, given, method=True)
+            position = None if key in kwargs else next((i + 1 for i, a in enumerate(args) if a is v), None)
+            raise must_be(name, key, "float", v, position)
+        values[key] = _number(v, ints)
+    return values.get("from", lo), values.get("to", hi)
+
+
+def _number(v, ints: bool):
+    """A number argument as torch's parser reads it: a 0-d tensor (Graham's RandomResizedCrop passes
+    ``log_ratio[0]``) as its value."""
+    if not isinstance(v, Tensor):
+        return v
+    if v.dtype.is_complex:
+        raise RuntimeError("value cannot be converted to type double without overflow")
+    return int(v.item()) if ints else float(v.item())
 
 
 METHODS = {f.__name__: f for f in (uniform_, normal_, log_normal_, exponential_, cauchy_, geometric_,

@@ -207,7 +207,7 @@ def install():
         setattr(torch.Tensor, name, _inplace(name))
     torch.multinomial = _multinomial
     torch.Tensor.multinomial = _multinomial
-    torch.bernoulli = _bernoulli
+    torch.bernoulli = torch.Tensor.bernoulli = _bernoulli
     torch.normal = _normal
     F.dropout = _dropout_same_mask
     F.scaled_dot_product_attention = _sdpa_same_mask

@@ -463,6 +463,11 @@ def _tanh_backward(g, y):
 
 @in_float32  # torch's 16-bit kernel: in float32, rounded once (in the Formula of the 16-bit tensors: its
 def _tanh_backward_value(g, y):  # double backward's node is torch's, not a cast's)
+    if y.dtype is dt.float32 or y.dtype is dt.float64:
+        # 1 - y * y rounded once: torch's compiler contracts it into a fused multiply-add (so the formula
+        # written out, as Karpathy's makemore part 4 writes it, is a few ulp off autograd's, as in torch)
+        one = scalar_tensor(1, y.dtype, y._storage.device)
+        return g * apply(OPS["fused_multiply_add_kernel"], -y, y, one)
     return g * (1 - y * y)
 
 
@@ -1793,7 +1798,8 @@ def floor_divide(input, other):
 def pow(input, exponent):
     kind = type(exponent)
     if (kind is int or kind is float) and isinstance(input, Tensor) and input.dtype.kind == "f" \
-            and input.dtype not in dt.HALVES and exponent != 0.5 and exponent != -0.5:
+            and input.dtype not in dt.HALVES and exponent != 0.5 and exponent != -0.5 and exponent != 3 \
+            and exponent != -2:
         return _pow(input, exponent)  # the common ``x ** 2``: no check below applies to this base
     base_bool = input.dtype is dt.bool_ if isinstance(input, Tensor) else isinstance(input, bool)
     if base_bool and isinstance(exponent, Tensor) and exponent.dtype is dt.bool_:
@@ -1811,7 +1817,7 @@ def pow(input, exponent):
         isinstance(exponent, int)
         and not isinstance(exponent, bool)
         and exponent < 0
-        and not input.dtype.is_floating_point
+        and input.dtype.kind not in "fc"
     ):
         dt.check_number(exponent)  # torch reads the number first: below -2**63 it overflows
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -1821,15 +1827,15 @@ def pow(input, exponent):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
         if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64, dt.bfloat16):
             return _half_power(input.to(d), exponent)
-        if d is dt.bfloat16 and exponent in _BF16_STEPS:
-            return _number_power(input, exponent, _BF16_STEPS[exponent])
+        if exponent in _STEPS and d in (dt.float32, dt.float64, dt.bfloat16):
+            return _number_power(input.to(d), exponent, _STEPS[exponent])
     return _pow(input, exponent)
 
 
-# torch's bfloat16 kernel for these number exponents multiplies in the dtype, each step rounded
-# (x * x * x, 1 / (x * x)); float16, the other exponents and a tensor exponent take pow in float32, rounded
-# once
-_BF16_STEPS = {3: lambda x: mul(mul(x, x), x), -2: lambda x: reciprocal(mul(x, x))}
+# torch's kernel for these number exponents multiplies in the dtype, each step rounded (x * x * x,
+# 1 / (x * x)), for float32, float64 and bfloat16 (C's pow rounds once: x ** 3 differed in a quarter of
+# float32 results); float16, the other exponents and a tensor exponent take pow (float16's in float32)
+_STEPS = {3: lambda x: mul(mul(x, x), x), -2: lambda x: reciprocal(mul(x, x))}
 
 
 def _half_power(input, exponent):

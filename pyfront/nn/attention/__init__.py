@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 
-from ..backends import cuda as _sdp
-from ..backends.cuda import SDPBackend
+from ...backends import cuda as _sdp
+from ...backends.cuda import SDPBackend
 
 __all__ = ["SDPBackend", "sdpa_kernel", "WARN_FOR_UNFUSED_KERNELS"]
 
