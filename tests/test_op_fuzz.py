@@ -282,6 +282,24 @@ def test_in_place_on_an_expanded_self():
     _check(found, EXPANDED_KNOWN)
 
 
+RANDOM_FILLS = ("bernoulli_()", "bernoulli_(0.5)", "bernoulli_(2.0)", "bernoulli_(L.full((3, 4), 0.5))",
+                "bernoulli_(L.full((3, 4), 2.0))", "random_()", "random_(5)", "random_(5, 1)", "random_(1000)",
+                "random_(-1000, 0)", "random_(1, None)", "uniform_(2, 1)", "uniform_(0, 1e39)", "normal_(0, -1)",
+                "exponential_(-1)", "geometric_(2)", "cauchy_()", "log_normal_()")
+
+
+def test_random_fills_on_an_expanded_self():
+    """The random fills with their arguments on an expanded (overlapping) self of each dtype: torch's order of
+    the argument's checks, the overlap refusal and the kernel's dtype refusal."""
+    import torch
+    for dtype, call in itertools.product(("bool", "int8", "float32", "complex64"), RANDOM_FILLS):
+        outcomes = []
+        for L in (torch, pyfront):
+            x = L.zeros(3, 1, dtype=getattr(L, dtype)).expand(3, 4)
+            outcomes.append(_outcome(lambda: eval("x." + call, {"x": x, "L": L})))
+        assert outcomes[0] == outcomes[1], (dtype, call, outcomes)
+
+
 @pytest.mark.parametrize("fill", ["normal_", "uniform_"])
 def test_complex_random_fill(fill):
     """normal_ and uniform_ fill a complex tensor as torch's: its real and imaginary parts drawn apart (a

@@ -66,18 +66,24 @@ def _as_complex(parts):
 def uniform_(self, *args, generator=None, **kwargs):
     """Fill with U[from, to); ``uniform_(from=0, to=1)``."""
     lo, hi = _from_to(self, "uniform_", args, kwargs, 0.0, 1.0, generator)
-    if self.dtype.is_complex:  # torch's: its real and imaginary parts, each U[from, to)
+    if self.dtype.is_complex:  # torch's: its real and imaginary parts, each U[from, to), bounds checked first
+        _check_uniform_bounds(self.dtype.to_real(), lo, hi)
         parts = uniform_(_parts(self), lo, hi, generator=generator)
         return _filled(self, _as_complex(parts), "UniformBackward0")
     _float_kernel(self, "check_uniform_bounds")
-    limit = dt.finfo(self.dtype).max
+    _check_uniform_bounds(self.dtype, lo, hi)
+    return _filled(self, _draw(self, "uniform", float(lo), float(hi), generator), "UniformBackward0")
+
+
+def _check_uniform_bounds(dtype, lo, hi):
+    """torch's check_uniform_bounds: both bounds within the float ``dtype``'s range, from <= to."""
+    limit = dt.finfo(dtype).max
     for name, v in (("from", lo), ("to", hi)):
         if not -limit <= v <= limit:
-            raise RuntimeError(f"{name} is out of bounds for {dt.cpp_name(self.dtype)}")
+            raise RuntimeError(f"{name} is out of bounds for {dt.cpp_name(dtype)}")
     if lo > hi:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_num(lo)} > "
                            f"to={_num(hi)}")
-    return _filled(self, _draw(self, "uniform", float(lo), float(hi), generator), "UniformBackward0")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
@@ -133,6 +139,7 @@ def geometric_(self, p=None, *, generator=None):
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with 1 where a uniform draw falls below ``p`` (a number or a tensor broadcast to self)."""
     if isinstance(p, Tensor):
+        self._check_no_overlap()  # (before its kernel's dtype and p's range, as torch's)
         creation.check_kernel_dtype("bernoulli_tensor_cpu_self_", self.dtype)
         if not p.dtype.is_floating_point:
             kind = dt.scalar_name(p.dtype)
@@ -145,6 +152,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     elif not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_num(p)}")
     else:
+        self._check_no_overlap()
         creation.check_kernel_dtype("bernoulli_scalar_cpu_", self.dtype)
     # torch's node: BernoulliBackward1 for a tensor p (an input of the node), 2 for a number
     name = "BernoulliBackward1" if isinstance(p, Tensor) else "BernoulliBackward2"
@@ -155,6 +163,7 @@ def random_(self, *args, generator=None, **kwargs):
     """Fill with integers from [from, to - 1]: ``random_()`` (the dtype's whole exact range),
     ``random_(to)``, ``random_(from, to)`` (``to=None``: up to the dtype's maximum)."""
     lo, hi = _from_to(self, "random_", args, kwargs, 0, None, generator, ints=True)
+    self._check_no_overlap()  # (before the bounds' and the kernel's checks, as torch's)
     if hi is not None and lo >= hi:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
     if not (args or kwargs):  # torch's kernel of the dtype's whole range
