@@ -30,7 +30,6 @@ COMPLEX_KNOWN = {
 }
 NUMBER_KNOWN = {
     ("unfold", "error type AttributeError vs TypeError"),  # Tensor.unfold(0.5, ...): a descriptor's words
-    ("nn.functional.embedding_bag", "error text"),  # torch reads weight.dtype first
 }
 EMPTY_KNOWN = {
     # refusals torch makes of an empty source or index that pyfront does not (or words otherwise)

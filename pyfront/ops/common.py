@@ -408,11 +408,25 @@ def scalars_first(*operands: str):
     return deco
 
 
+def refuse_numbers(name: str, **operands) -> None:
+    """torch's parser takes only a Tensor for each of ``operands`` (addcmul's input, tensor1 and tensor2, by
+    name in its signature's order, the input first): a Python number there is its TypeError, before any check
+    of the op's own. Asked only where one of them is not a Tensor (addcmul_ runs in every Adam step)."""
+    for i, (arg, v) in enumerate(operands.items()):
+        if type(v) in (int, float, bool, complex):
+            n, form = _called_as(name)  # (a method's input is self: its tensor1 is the first argument)
+            raise TypeError(f"{n}(): argument '{arg}' (position {i + (form == 'function')}) must be Tensor, "
+                            f"not {type(v).__name__}")
+
+
 def scalar_first(name: str, args: tuple, n_tensors: int) -> tuple:
     """``(scalar, tensors)`` of a deprecated call ``name(input, scalar, *tensors)``, after torch's warning;
     anything else past the tensor arguments is the TypeError torch's parser gives."""
     n, form = _called_as(name)
-    if len(args) != n_tensors + 1 or isinstance(args[0], Tensor) or not isinstance(args[0], Number):
+    # (a number among addcmul's tensors fits no signature: torch words the count of the one without a scalar;
+    # add's and sub's parser takes a number for their tensor)
+    if len(args) != n_tensors + 1 or isinstance(args[0], Tensor) or not isinstance(args[0], Number) \
+            or name not in ("add", "sub") and any(isinstance(t, Number) for t in args[1:]):
         k = n_tensors + (form == "function")
         given = len(args) + k - n_tensors
         raise TypeError(f"{n}() takes {k} positional argument{'s' if k != 1 else ''} but {given} were given")

@@ -12,7 +12,7 @@ from ... import dtypes as dt
 from ...autograd.function import no_derivative
 from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
-from ..argcheck import must_be
+from ..argcheck import bool_flags, must_be
 from ..common import check_fits
 from ..creation import arange, tensor as _tensor, zeros
 from ..primitives import reductions as red
@@ -101,6 +101,18 @@ def _unique_samples():
             s(T((0, 3)), dim=0, return_inverse=True, return_counts=True), s(T((2, 0)), dim=0)]
 
 
+def _flags_then_dim(input, dim, name, position, **flags):
+    """unique's and unique_consecutive's ``dim`` normalised, after torch's parser's checks in its order: the
+    dim's type, then the flags' (a bool each), then the dim's range."""
+    try:
+        dim = _check_dim(input, dim, "unique_dim" if name == "_unique2" else name, position)
+    except IndexError:
+        bool_flags(name, **flags)
+        raise
+    bool_flags(name, **flags)
+    return dim
+
+
 @composite(grad=False, samples=_unique_samples)
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct elements (or slices along ``dim``) of ``input``, sorted, as ``torch.unique``.
@@ -109,11 +121,12 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     distinct element occurs. PyTorch sorts whatever ``sorted`` says; so does this. NaN is never
     equal to NaN, so each NaN is its own element.
     """
-    dim = _check_dim(input, dim, "unique_dim", 2)
-    refuse_on_meta("aten::_unique2" if dim is None else "aten::unique_dim", input)
+    name = "_unique2" if dim is None else "unique_dim"
+    dim = _flags_then_dim(input, dim, name, 2, sorted=sorted, return_inverse=return_inverse,
+                          return_counts=return_counts)
+    refuse_on_meta("aten::" + name, input)
     rows = _rows(input, dim)
     perm = red.argsort(rows[:, 0], 0, False, stable=True) if dim is None else _lexsort(rows)
-    name = "_unique2" if dim is None else "unique_dim"
     return _groups(rows.index_select(0, perm), perm, name, input, return_inverse, return_counts, dim)
 
 
@@ -125,7 +138,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     s(T((6, 2), "bool"), dim=1, return_counts=True)])
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept once."""
-    dim = _check_dim(input, dim, "unique_consecutive", None)
+    dim = _flags_then_dim(input, dim, "unique_consecutive", None, return_inverse=return_inverse,
+                          return_counts=return_counts)
     refuse_on_meta("aten::unique_consecutive", input)
     return _groups(_rows(input, dim), None, "unique_consecutive", input, return_inverse, return_counts, dim)
 
