@@ -14,7 +14,7 @@ from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
 from ..argcheck import bool_flags, must_be
 from ..common import check_fits
-from ..creation import arange, tensor as _tensor, zeros
+from ..creation import arange, check_storage, tensor as _tensor, zeros
 from ..primitives import reductions as red
 from ..primitives.elementwise import where
 from ..primitives.indexing import nonzero
@@ -206,6 +206,7 @@ def histc(input, bins=100, min=0, max=0):
     # of bool) and the kernel's dtype
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    _edges_allocated(bins, input)
     if input.dtype.is_complex and min == max and input.numel():
         raise NotImplementedError(f"\"aminmax_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     lo, hi = float(min), float(max)
@@ -237,6 +238,17 @@ def histc(input, bins=100, min=0, max=0):
     pos = pos.masked_fill(pos.isinf() | ~inside, 0).floor().clamp(0, bins - 1).to(dt.int64)
     counts = zeros(bins, dtype=input.dtype, device=input.device)
     return counts.index_add(0, pos, inside.to(input.dtype))
+
+
+def _edges_allocated(bins: int, input) -> None:
+    """torch's histc makes its ``bins + 1`` bin edges (of the input's dtype) before anything else: their
+    count and bytes checked, and 2**31 or more allocated, so that more than the machine holds is refused at
+    once in the allocator's words."""
+    if bins + 1 >= 2 ** 63:
+        raise RuntimeError("numel: integer multiplication overflow")
+    check_storage((bins + 1,), input.dtype)
+    if bins + 1 >= 2 ** 31:
+        input.new_empty(bins + 1)
 
 
 def _integer_edges(lo: float, hi: float, dtype) -> None:
