@@ -414,6 +414,46 @@ def test_a_number_for_a_product_operand():
     assert not found, sorted(found, key=str)[:5]
 
 
+# each product's two operands by name, in its signature's order
+PRODUCT_OPERANDS = {"addmm": ("mat1", "mat2"), "addbmm": ("batch1", "batch2"), "baddbmm": ("batch1", "batch2"),
+                    "addmv": ("mat", "vec"), "addr": ("vec1", "vec2")}
+
+
+def _beta_first(lib, name, form, numbers, by_name):
+    """``name``'s deprecated form, beta (and alpha) first, as a function, a method, in place or torch's
+    in-place function (addmv_ only), its last ``by_name`` operands given by keyword: the result and the
+    warning."""
+    x, a, b = (lib.ones(s) for s in HIDDEN_FORMS[name])
+    operands = dict(zip(PRODUCT_OPERANDS[name], (a, b)))
+    named = dict(list(operands.items())[2 - by_name:])
+    given = (*numbers[1:], *list(operands.values())[:2 - by_name])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if form == "function":
+            r = getattr(lib, name)(numbers[0], x, *given, **named)
+        elif form == "torch in place":
+            r = getattr(lib, name + "_")(numbers[0], x, *given, **named)
+        else:
+            r = getattr(x, name + "_" * (form == "inplace"))(*numbers, *given[len(numbers) - 1:], **named)
+    return r.tolist(), [str(w.message).split(" (Triggered")[0] for w in caught]
+
+
+def test_deprecated_products_with_named_operands():
+    """The products' deprecated beta-first forms with their last operands given by keyword (torch's parser
+    binds them so: torch.addmm(2, M, a, mat2=b), torch.addmv_(2, x, mat, vec=v)): torch's result and
+    warning, where pyfront refused the number as the input."""
+    import torch
+    found = set()
+    for name, form, numbers, by_name in itertools.product(
+            PRODUCT_OPERANDS, ("function", "method", "inplace", "torch in place"), ((2,), (2, 3)), (1, 2)):
+        if form == "torch in place" and name != "addmv":
+            continue
+        theirs, ours = (_outcome(_beta_first, lib, name, form, numbers, by_name) for lib in (torch, pyfront))
+        if ours != theirs:
+            found.add((name, form, numbers, by_name))
+    assert not found, sorted(found, key=str)[:5]
+
+
 # torch's checks that name a tensor's legacy type: torch.FloatTensor, but CPU...Type for bool, bfloat16 and
 # the complex dtypes (no legacy class)
 TYPE_NAMED = {
@@ -511,4 +551,101 @@ def test_a_number_first_with_out():
             return str(getattr(lib, name)(x, y, **kw).dtype)
         if _outcome(call, torch) != _outcome(call, pyfront):
             found.add((name, a, b, out))
+    assert not found, sorted(found, key=str)[:5]
+
+
+def _pointwise_three(lib, name, form, pos, bad, kw):
+    """addcmul/addcdiv(input, tensor1, tensor2) with ``bad`` at ``pos`` (0: input), called as ``form``."""
+    args = [lib.ones(3, 1), lib.ones(3, 4), lib.full((3, 4), 2.0)]
+    args[pos] = bad
+    if form == "function":
+        return getattr(lib, name)(*args, **kw).shape
+    return getattr(args[0], name + "_" * (form == "inplace"))(*args[1:], **kw).shape
+
+
+def test_a_number_where_torch_takes_only_a_tensor():
+    """addcmul and addcdiv, as a function, a method and in place, with a number for each tensor (value given
+    or not), and the deprecated value-first form with a number among its tensors: torch's parser's TypeError
+    before any check of its own (pyfront computed some, refused others for their shapes)."""
+    import torch
+    found = set()
+    for name, form, pos, bad, kw in itertools.product(
+            ("addcmul", "addcdiv"), ("function", "method", "inplace"), range(3), (1, -0.5, True, 2j),
+            ({}, {"value": 0.5})):
+        if form != "function" and pos == 0:
+            continue
+        theirs, ours = (_outcome(_pointwise_three, lib, name, form, pos, bad, kw) for lib in (torch, pyfront))
+        if ours != theirs:
+            found.add((name, form, pos, bad, str(kw)))
+    for name, args in itertools.product(("addcmul", "addcdiv"), ((0.5, "T", "T", 2), (0.5, "T", 2, "T"))):
+        def deprecated(lib):
+            x = lib.ones(3, 4)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return getattr(lib, name)(x, *(x if a == "T" else a for a in args)).shape
+        if _outcome(deprecated, torch) != _outcome(deprecated, pyfront):
+            found.add((name, args))
+    assert not found, sorted(found, key=str)[:5]
+
+
+# torch's Python functions that read an attribute of an operand before their binding parses it, or whose
+# binding's parser refuses a number before the checks pyfront made first (beta, delta, compute_mode)
+PYTHON_READS = {
+    **{f"{loss}({operand}={bad!r})": (lambda L, loss=loss, operand=operand, bad=bad: getattr(
+        L.nn.functional, loss)(L.ones(3, 4), **{"target": L.ones(3, 4), operand: bad}))
+       for loss in ("l1_loss", "mse_loss", "huber_loss", "binary_cross_entropy")
+       for operand in ("target", "weight") for bad in (0, 2.5, None, "a")},
+    "huber_loss(delta=0, target=1.0)": lambda L: L.nn.functional.huber_loss(L.ones(3), 1.0, delta=0.0),
+    "smooth_l1_loss(-1, t, beta=-1)": lambda L: L.nn.functional.smooth_l1_loss(-1, L.ones(3), beta=-1.0),
+    "cdist(t, 2**64)": lambda L: L.cdist(L.ones(3), 2 ** 64),
+    "embedding_bag(weight=0.5)": lambda L: L.nn.functional.embedding_bag(L.zeros(2, 3, dtype=L.int64), 0.5),
+    "embedding_bag(per_sample_weights=-inf)": lambda L: L.nn.functional.embedding_bag(
+        L.zeros(2, 3, dtype=L.int64), L.ones(6, 5), mode="sum", per_sample_weights=-math.inf),
+    "group_norm(bias=-9) of a 0-d input": lambda L: L.nn.functional.group_norm(L.ones(()), 3, None, -9),
+    "grid_sample(-129, mode='foo')": lambda L: L.nn.functional.grid_sample(
+        -129, L.ones(2, 3, 2, 2), mode="foo", align_corners=False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PYTHON_READS))
+def test_operands_torch_reads_first(name):
+    import torch
+    assert _outcome(PYTHON_READS[name], pyfront) == _outcome(PYTHON_READS[name], torch)
+
+
+def test_flags_take_only_a_bool():
+    """nonzero's as_tuple and unique's and unique_consecutive's flags given an int, a float or None: torch's
+    parser's TypeError (under the binding its Python hands them to), after the dim's type and before its
+    range (pyfront read their truth)."""
+    import numpy as np
+    import torch
+    found = set()
+    calls = {"nonzero": lambda L, x, v, dim: x.nonzero(as_tuple=v),
+             "torch.nonzero": lambda L, x, v, dim: L.nonzero(x, as_tuple=v),
+             "unique(sorted)": lambda L, x, v, dim: L.unique(x, sorted=v, dim=dim),
+             "unique(return_inverse)": lambda L, x, v, dim: x.unique(return_inverse=v, dim=dim),
+             "unique(return_counts)": lambda L, x, v, dim: L.unique(x, v, return_counts=v, dim=dim),
+             "unique_consecutive": lambda L, x, v, dim: L.unique_consecutive(x, return_counts=v, dim=dim)}
+    for (name, call), v, dim in itertools.product(calls.items(), (1, 1.0, True, np.bool_(True)),
+                                                  (None, 0, 5, 1.5)):
+        if "nonzero" in name and dim is not None:
+            continue
+        theirs, ours = (_outcome(lambda L: type(call(L, L.ones(2, 3), v, dim)).__name__, lib)
+                        for lib in (torch, pyfront))
+        if ours != theirs:
+            found.add((name, v, dim))
+    assert not found, sorted(found, key=str)[:5]
+
+
+def test_function_forms_take_one_size_list():
+    """torch.reshape and torch.broadcast_to take one list of sizes, where their methods take the ints spelled
+    out: an int, several ints or a float there is torch's parser's TypeError (pyfront reshaped)."""
+    import torch
+    found = set()
+    for name, sizes in itertools.product(("reshape", "broadcast_to"), ((6,), (3,), (1, 6), (2.0,), (True,),
+                                                                       ((2, 3),), ([3, 2],), ((2, 3.0),))):
+        theirs, ours = (_outcome(lambda L: tuple(getattr(L, name)(L.ones(2, 3), *sizes).shape), lib)
+                        for lib in (torch, pyfront))
+        if ours != theirs:
+            found.add((name, sizes))
     assert not found, sorted(found, key=str)[:5]
