@@ -13,7 +13,8 @@ from ..autograd.grad_mode import _state as _grad
 from ..backends import get_backend, host_numpy
 from ..device import as_device, factory_device
 from ..random import default_generator, draw_device
-from ..shape import LONG_LONG_MAX, LONG_LONG_MIN, c_div, check_long_long, index_like, infer_size, wrap_int
+from ..shape import (LONG_LONG_MAX, LONG_LONG_MIN, c_div, check_long_long, index_like, infer_size,
+                     refuse_symbolic, wrap_int)
 from ..tensor import Tensor, _kind_name
 from .common import check_fits
 
@@ -64,6 +65,7 @@ def _size(size, name="zeros", kw=None):
         if n < 0:
             if name == "zeros":  # torch.zeros checks sizes on its own path, with its own text
                 raise RuntimeError("zeros: Dimension size must be non-negative.")
+            refuse_symbolic(name, out)
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(out)}")
     return out
 
@@ -570,8 +572,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     else:  # integers: torch truncates start and end first, steps in double, truncates each value
         start, end = int(start), int(end)
         step = (end - start) / (steps - 1) if steps > 1 else 0.0
-        vals = [from_double(_fma(step, float(i), start) if i < half else _fma(step, float(i - steps + 1), end),
-                            dtype) for i in range(steps)]
+        vals = [from_double(_fma(step, float(i), start) if i < half else
+                            _fma(step, float(i - steps + 1), end), dtype) for i in range(steps)]
     return tensor(vals, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -658,6 +660,8 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         half = steps // 2 if steps > 1 else steps
         exps = [start + step * i if i < half else end - step * (steps - 1 - i) for i in range(steps)]
         return tensor([base ** e for e in exps], dtype=kind, device=device, requires_grad=requires_grad)
+    check_fits(start, kind)  # (as linspace's: torch reads both ends as the dtype first)
+    check_fits(end, kind)
     # torch's kernel: start and end in the dtype (integers truncate), their difference too, then double
     # exponents, not fused (unlike linspace's), each half from its own end
     if not kind.is_floating_point:
@@ -765,6 +769,7 @@ def _check_float(kernel, dtype):
 
 
 def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    form = "randint(low)" if None not in (low, high, size) else "randint"  # (torch's two registrations)
     if low is None:  # randint(high=n, size=...), as torch's RandomSampler calls it
         if high is None:
             raise TypeError("randint() missing 1 required positional argument: 'high'")
@@ -782,7 +787,7 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     return _random(
-        "randint", _size((tuple(size),), "randint"), dtype or dt.int64, device, generator, int(low), int(high)
+        "randint", _size((tuple(size),), form), dtype or dt.int64, device, generator, int(low), int(high)
     )
 
 

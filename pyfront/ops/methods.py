@@ -637,13 +637,13 @@ def _new(fn):
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
     if kw:
         creation.factory_keywords("new_full", kw)
-    return creation.batched_as(creation.full(
-        size,
-        fill_value,
-        dtype=dtype or self.dtype,
-        device=device if device is not None else self.device,
-        requires_grad=requires_grad,
-    ), self)
+    try:
+        out = creation.full(size, fill_value, dtype=dtype or self.dtype,
+                            device=device if device is not None else self.device, requires_grad=requires_grad)
+    except RuntimeError:  # a size torch refuses where its new_full is registered: that place named
+        creation._size((size,), "new_full")
+        raise
+    return creation.batched_as(out, self)
 
 
 def _legacy_new(self, *args, **kwargs):

@@ -4,12 +4,13 @@ on every device and autograd derives their gradients."""
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 from collections.abc import Sequence
 
 from ... import dtypes as dt
 from ...autograd.graph import also_saves
-from ...shape import Size, broadcast_shapes as _broadcast, normalize_dim
+from ...shape import Size, broadcast_shapes as _broadcast, normalize_dim, wrap_int
 from ...tensor import Tensor
 from ..argcheck import must_be, typename
 from ..creation import arange, check_storage, empty, ones, tensor, zeros
@@ -199,12 +200,18 @@ def _triangle_indices(name, row, col, offset, lower, dtype, device):
     dtype = dt.int64 if dtype is None else dtype
     if dtype.is_floating_point or dtype is dt.bool_:
         raise NotImplementedError(f'"{name}" not implemented for \'{dt.scalar_name(dtype)}\'')
+    row, col, offset = (operator.index(v) for v in (row, col, offset))  # (0-d integer tensors too)
     for what, n in (("row", row), ("col", col)):
         if n < 0:
             raise RuntimeError(f"{what} must be non-negative, got{n}")  # torch's text, without a space
     # torch counts the result first, checks and allocates it, then fills it: a matrix of 2**31 rows is its
     # refusal at once, where a loop over the matrix's elements took minutes
-    n = _tril_size(row, col, offset) if lower else row * col - _tril_size(row, col, offset - 1)
+    if lower:
+        n = _tril_size(row, col, offset)
+    else:
+        n = wrap_int(wrap_int(row * col) - _tril_size(row, col, offset - 1))
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [2, {n}]")
     check_storage((2, n), dtype)
     out = empty((2, n), dtype=dtype, device=device)
     if n == 0:
@@ -235,9 +242,9 @@ def _tril_size(row: int, col: int, offset: int) -> int:
     last_row = max(0, min(col, row + offset))
     all_rows = max(0, min(row, row + offset))
     trapezoid_rows = last_row - first_row + 1
-    size = (first_row + last_row) * trapezoid_rows >> 1
+    size = wrap_int((first_row + last_row) * trapezoid_rows) >> 1  # (torch's int64 products wrap)
     if all_rows > trapezoid_rows:
-        size += (all_rows - trapezoid_rows) * col
+        size = wrap_int(size + wrap_int((all_rows - trapezoid_rows) * col))
     return size
 
 

@@ -7,6 +7,7 @@ device and its gradient is autograd's; only heaviside has none, as in PyTorch.
 from __future__ import annotations
 
 import math
+import operator
 
 from ... import _warnings
 from ... import dtypes as dt
@@ -119,7 +120,7 @@ def _diag_embedded(input, offset, dim1, dim2):
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     n = input.shape[-1] if input.dim() else 1
-    m = n + abs(offset)
+    m = n + abs(operator.index(offset))  # (a 0-d integer tensor too)
     _allocated_first([*input.shape[:-1]], (d1, d2), m, input)
     x = pad(input.reshape(*input.shape[:-1], n), (0, abs(offset)))
     values = x.unsqueeze(-1 if offset >= 0 else -2).expand(*x.shape[:-1], m, m)

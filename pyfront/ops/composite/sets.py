@@ -103,7 +103,10 @@ def _unique_samples():
 
 def _flags_then_dim(input, dim, name, position, **flags):
     """unique's and unique_consecutive's ``dim`` normalised, after torch's parser's checks in its order: the
-    dim's type, then the flags' (a bool each), then the dim's range."""
+    dim's type (unique_dim's comes first in its signature; unique_consecutive's last), then the flags' (a
+    bool each), then the dim's range."""
+    if name == "unique_consecutive":
+        bool_flags(name, **flags)
     try:
         dim = _check_dim(input, dim, "unique_dim" if name == "_unique2" else name, position)
     except IndexError:
