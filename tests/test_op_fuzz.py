@@ -649,3 +649,40 @@ def test_function_forms_take_one_size_list():
         if ours != theirs:
             found.add((name, sizes))
     assert not found, sorted(found, key=str)[:5]
+
+
+def test_out_dtypes_of_reductions_to_bool_and_bitwise_not():
+    """all/any of a uint8 input (a uint8 result) into a uint8 or bool out, which torch takes; bitwise_not into
+    an out of another dtype, which it refuses in TensorIterator's words (pyfront computed it)."""
+    import torch
+    found = set()
+    for name, xd, od, dim in itertools.product(("all", "any", "bitwise_not"), ("uint8", "int16", "bool"),
+                                               ("uint8", "bool", "int16", "float32"), ((), (1,))):
+        if name == "bitwise_not" and dim:
+            continue
+
+        def call(L):
+            out = L.empty(0, dtype=getattr(L, od))
+            getattr(L, name)(L.tensor([[0, 2, 3], [1, 1, 1]], dtype=getattr(L, xd)), *dim, out=out)
+            return tuple(out.flatten().tolist())
+        if _outcome(call, torch) != _outcome(call, pyfront):
+            found.add((name, xd, od, dim))
+    assert not found, sorted(found, key=str)[:5]
+
+
+def test_weighted_mse_of_any_dtype():
+    """mse_loss with weight= is torch's Python (a power, a product, a sum): integer and bool operands are
+    computed, in their promoted dtype, where pyfront refused them as its kernel's "mse_cpu"."""
+    import torch
+    found = set()
+    for xd, td, wd, reduction in itertools.product(("uint8", "int32", "bool", "float16"), ("int16", "bool"),
+                                                   ("uint8", "float32"), ("none", "sum", "mean")):
+        def call(L):
+            gen = torch.Generator().manual_seed(0)
+            x, t, w = (L.tensor((torch.rand(3, 4, generator=gen) * 9).numpy()).to(getattr(L, d))
+                       for d in (xd, td, wd))
+            r = L.nn.functional.mse_loss(x, t, reduction=reduction, weight=w)
+            return str(r.dtype).split(".")[-1], tuple(round(v, 3) for v in r.double().flatten().tolist())
+        if _outcome(call, torch) != _outcome(call, pyfront):
+            found.add((xd, td, wd, reduction))
+    assert not found, sorted(found, key=str)[:5]

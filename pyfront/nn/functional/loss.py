@@ -226,10 +226,10 @@ def mse_loss(
     Matches ``torch.nn.functional.mse_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    if weight is None:
+    if weight is None:  # torch's kernel (floating dtypes only); weighted, its Python's pow, of any dtype
         _kernel_reduction(input, target, reduction)
-    _floating("mse_cpu", dt.promote_types(input.dtype, target.dtype))
-    x, t = _pointwise_pair(input, target, kernel=True)
+        _floating("mse_cpu", dt.promote_types(input.dtype, target.dtype))
+    x, t = _pointwise_pair(input, target, kernel=weight is None)
     if weight is None:
         saved_as_torch(x, t)  # torch's mse_loss kernel saves both
         if x.dtype in dt.HALVES and (x.requires_grad or t.requires_grad):
