@@ -415,8 +415,8 @@ def test_a_number_for_a_product_operand():
 
 
 # each product's two operands by name, in its signature's order
-PRODUCT_OPERANDS = {"addmm": ("mat1", "mat2"), "addbmm": ("batch1", "batch2"), "baddbmm": ("batch1", "batch2"),
-                    "addmv": ("mat", "vec"), "addr": ("vec1", "vec2")}
+PRODUCT_OPERANDS = {"addmm": ("mat1", "mat2"), "addbmm": ("batch1", "batch2"),
+                    "baddbmm": ("batch1", "batch2"), "addmv": ("mat", "vec"), "addr": ("vec1", "vec2")}
 
 
 def _beta_first(lib, name, form, numbers, by_name):

@@ -402,7 +402,8 @@ def scalars_first(*operands: str):
             placed, rest = operands_placed(args, kwargs, operands)
             self, numbers = (placed[0], placed[1:-2]) if method else (placed[1], (placed[0], *placed[2:-2]))
             deprecated = (len(placed) >= 4 and isinstance(self, Tensor) and 0 < len(numbers) <= 2
-                          and all(map(_scalar_like, numbers)) and all(isinstance(t, Tensor) for t in placed[-2:]))
+                          and all(map(_scalar_like, numbers))
+                          and all(isinstance(t, Tensor) for t in placed[-2:]))
             if not deprecated or rest and (method or rest.keys() != {"out"}):
                 if not method:  # (its parser's count, or its overloads listed; a method's: argcheck's words)
                     from .argcheck import torch_refusal

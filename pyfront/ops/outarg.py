@@ -95,7 +95,8 @@ _DTYPE_ERRORS = {
                     "clamp_min clamp_max".split(), ("differs", RuntimeError, _FOUND)),
     **dict.fromkeys("cross inverse slogdet qr avg_pool2d avg_pool3d".split(),
                     ("differs", RuntimeError, _EXPECTED)),
-    **dict.fromkeys("gelu softplus softshrink hardshrink bitwise_not".split(), ("differs", RuntimeError, _FOUND)),
+    **dict.fromkeys("gelu softplus softshrink hardshrink bitwise_not".split(),
+                    ("differs", RuntimeError, _FOUND)),
     "log_sigmoid": ("differs", RuntimeError, "expected scalar type {R} but found {O}"),
     **dict.fromkeys("cat concat concatenate stack hstack vstack dstack column_stack".split(),
                     ("uncastable", TypeError, "torch.cat(): input types can't be cast to the desired output "

@@ -258,9 +258,9 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
         refuse_symbolic("convolution", *lists)
         raise RuntimeError("dilation should be greater than zero")
     if not transposed and 0 in dilation:  # (torch's MKLDNN path checks it in its own words)
-        raise RuntimeError("non-positive dilation is not supported" if _mkldnn(input, weight, stride, dilation,
-                                                                               groups)
-                           else _zero_dilation(dilation, transposed))
+        if _mkldnn(input, weight, stride, dilation, groups):
+            raise RuntimeError("non-positive dilation is not supported")
+        raise RuntimeError(_zero_dilation(dilation, transposed))
     w = list(weight.shape)
     if w[0] < groups:
         raise RuntimeError(
