@@ -669,7 +669,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # a bool where torch's int goes (x.diff(True), x.topk(True)) was read as the int; torch's parser refuses
     # it (not a dim's: pyfront's dims refuse a bool, and the failed call is parsed)
     ints = {} if prefix or _parsed_per_call(name, method, prefix) else {
-        p.name: i for i, p in enumerate(params) if i and "dim" not in p.name
+        p.name: i for i, p in enumerate(params) if i and "dim" not in p.name and p.kind is not p.KEYWORD_ONLY
         and (p.name in int_named or i in int_at and p.kind is p.POSITIONAL_OR_KEYWORD)}  # (not a *sizes)
     on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
     if int_args := () if prefix or name.startswith("_") else _int_args(name, method, params):
@@ -998,7 +998,9 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
     ``args`` start with self, which its positions do not count)."""
     positional, required = sig.positional, sig.required
     if method and _spelled_out(sig, args):  # a method of one int list takes its ints spelled out, from an
-        args = (args[0], tuple(args[1:]))    # int first (x.permute(1, 0))
+        # int first (x.permute(1, 0)); torch's parser reads a bool after the first as an int
+        # (x.reshape(6, True))
+        args = (args[0], (args[1], *(int(a) if isinstance(a, bool) else a for a in args[2:])))
     if len(args) > positional:
         if not raise_:
             return False

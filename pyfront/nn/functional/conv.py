@@ -226,6 +226,24 @@ def _conv_param(value, name, nd, wd):
     return tuple(values)
 
 
+def _check_weight_rank(input, weight, nd, by_mode):
+    """torch's first check of the weight: three dims at least; a padding mode's path then compares the
+    (batched) input's rank with it at once (the others after the arguments' values: _check_conv)."""
+    if weight.dim() < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    if by_mode and weight.dim() != nd + 2:
+        _refuse_ranks(input if input.dim() == nd + 2 else input.unsqueeze(0), weight, "")
+
+
+def _refuse_ranks(input, weight, space=" "):
+    """torch's refusal of a weight whose rank is not the batched input's (a padding mode's words have no
+    space before the weight's sizes)."""
+    rank = weight.dim()
+    raise RuntimeError(f"Expected {rank}-dimensional input for {rank}-dimensional weight{space}"
+                       f"{list(weight.shape)}, but got {input.dim()}-dimensional input of size "
+                       f"{list(input.shape)} instead")
+
+
 def _check_input_dim(name, input, nd):
     if input.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(
@@ -257,6 +275,8 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
     if any(not 0 <= d <= LONG_LONG_MAX for d in dilation):
         refuse_symbolic("convolution", *lists)
         raise RuntimeError("dilation should be greater than zero")
+    if weight.dim() != input.dim():
+        _refuse_ranks(input, weight)
     if not transposed and 0 in dilation:  # (torch's MKLDNN path checks it in its own words)
         if _mkldnn(input, weight, stride, dilation, groups):
             raise RuntimeError("non-positive dilation is not supported")
@@ -471,6 +491,7 @@ def _same_pads(weight, dilation):
 
 def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
     _check_input_dim(name, input, nd)
+    _check_weight_rank(input, weight, nd, by_mode=isinstance(padding, str))
     wd = weight.dim() - 2
     stride = _conv_param(stride, "stride", nd, wd)
     by_mode = isinstance(padding, str)
@@ -565,6 +586,7 @@ def _conv2d(x, weight, bias, stride, padding, dilation, groups):
 
 def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_padding, groups, dilation):
     _check_input_dim(name, input, nd)
+    _check_weight_rank(input, weight, nd, by_mode=False)
     wd = weight.dim() - 2
     if isinstance(padding, str):
         raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")

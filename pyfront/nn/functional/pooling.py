@@ -275,7 +275,9 @@ def _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode,
             raise RuntimeError(f"max_pool1d() {name} must be an int, got a list of {len(values)} values")
         return int(values[0])
 
-    if input.dim() not in (2, 3):
+    # (the 1-d kernel's first check: a batch may be empty, no other dim)
+    empty = 0 in input.shape[input.dim() - 2:]
+    if input.dim() not in (2, 3) or empty and kernel == "max_pool1d_impl":
         raise RuntimeError(
             "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
             f"input, but got:{list(input.shape)}"
@@ -296,6 +298,9 @@ def _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode,
         )
     if d <= 0:
         raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
+    if empty:  # the 2-d kernel's (with indices), on the input as one row
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
+                           f"but got:{[*input.shape[:-1], 1, input.shape[-1]]}")
     out = _output_size(input.shape[-1], k, p, st, d, ceil_mode)
     if out <= 0:
         raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
