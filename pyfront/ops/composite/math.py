@@ -155,7 +155,19 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1):
 
 @in_float32
 def _addcmul(input, tensor1, tensor2, value):
-    return add(input, mul(mul(tensor1, tensor2), value))
+    return _kernel_sum(input, mul(mul(tensor1, tensor2), value))
+
+
+def _kernel_sum(input, x):
+    """``input + x`` as addcmul's and addcdiv's kernels add: a complex sum part by part, without add's
+    product of x by alpha (1 + 0j), which makes an infinite part's partner NaN (torch's addcdiv of
+    x / 0 is inf - infj where add's would be nan + nanj)."""
+    if not (input.dtype.is_complex or x.dtype.is_complex):
+        return add(input, x)
+    from .complex_numbers import complex as from_parts
+    dtype = dt.result_type(input, x)
+    a, b = input.to(dtype), x.to(dtype)
+    return from_parts(add(a.real, b.real), add(a.imag, b.imag))
 
 
 def _addcmul_once(input, tensor1, tensor2, value):
@@ -232,7 +244,7 @@ class _Addcdiv(Function):
 
 @in_float32  # torch's one kernel computes float16 and bfloat16 in float32; its gradient (above) is a chain
 def _addcdiv(input, tensor1, tensor2, value):
-    return add(input, mul(tensor1, value) / tensor2)  # torch's order: (value * tensor1) / tensor2
+    return _kernel_sum(input, mul(tensor1, value) / tensor2)  # torch's order: (value * tensor1) / tensor2
 
 
 @composite(grad=False, samples=samples.isclose)
