@@ -761,3 +761,35 @@ def test_cross_entropy_checks_in_torch_order():
         if _outcome(call, torch) != _outcome(call, pyfront):
             found.add((xs, ts, xd, td, str(kw)))
     assert not found, sorted(found, key=str)[:5]
+
+
+def test_tensordot_reads_in_torch_order():
+    """tensordot with a number (or None, a str) for a tensor and each form of dims: torch's Python reads the
+    ranks for an int count (an AttributeError), a one-element tensor count reads none, then its binding
+    parses both tensors (a TypeError) before the lists, where pyfront refused the dims or read a dtype."""
+    import torch
+    found = set()
+    for a, b, dims in itertools.product(("T", 1, 1e308, True, 2j, "s"), ("T", -1, 0.5, None),
+                                        (1, 0, -1, ([1], [0]), ([1, 1], [0, 1]), (1, 0), "t", [[1], 0], 5, 1.5)):
+        def call(L):
+            x, y = (L.ones(2, 3) if a == "T" else a), (L.ones(3, 2) if b == "T" else b)
+            return tuple(L.tensordot(x, y, dims=L.tensor(1) if dims == "t" else dims).shape)
+        if _outcome(call, torch) != _outcome(call, pyfront):
+            found.add((a, b, str(dims)))
+    assert not found, sorted(found, key=str)[:5]
+
+
+def test_gcd_lcm_broadcast_over_zeros():
+    """gcd and lcm of a zero operand broadcast against the other: torch's broadcast result, where pyfront's
+    Euclid ended at once (every first operand 0) and returned the other's shape (an AssertionError)."""
+    import torch
+    found = set()
+    for name, xs, ys, dtype in itertools.product(("gcd", "lcm"), ((3, 1), (1, 4), ()), ((3, 1), (1, 4), (3, 4)),
+                                                 ("int16", "uint8", "int64")):
+        def call(L):
+            x = L.zeros(xs, dtype=getattr(L, dtype))
+            return tuple(getattr(L, name)(x, L.arange(12).reshape(3, 4)[:ys[0], :ys[1]].to(x.dtype)).flatten()
+                         .tolist())
+        if _outcome(call, torch) != _outcome(call, pyfront):
+            found.add((name, xs, ys, dtype))
+    assert not found, sorted(found, key=str)[:5]
