@@ -18,7 +18,7 @@ from badargs import bases, cases, compare, scope
 from webgpu_required import requires_webgpu
 
 NORM_SHAPES = "ATen's shape and dtype checks of the weights and running statistics, not reproduced"
-POOL = "max_pool1d_with_indices: ATen's pooling messages (kernel, stride, padding, dilation, output size)"
+POOL = "max_pool1d(stride=0): pyfront reads a 0 stride as none given (the kernel size)"
 CONV = "a bias dtype checked before its shape"
 KNOWN = {
     "set_flush_denormal": (1, "deliberate: pyfront cannot flush denormals (NumPy, WGSL) and answers False"),
@@ -41,7 +41,6 @@ KNOWN = {
     "margin_ranking_loss": (4, NORM_SHAPES),
     "matrix_power": (1, "a non-square input: torch's message"),
     "max_pool1d": (1, POOL),
-    "max_pool1d_with_indices": (18, POOL),
     "max_pool2d": (1, POOL),
     "native_channel_shuffle": (2, "ATen's group-count checks"),
     "pdist": (3, "p nan/inf and a negative p: torch's messages"),

@@ -694,17 +694,16 @@ def test_weighted_mse_of_any_dtype():
     assert not found, sorted(found, key=str)[:5]
 
 
-def test_max_pool1d_of_an_empty_dim():
+def test_max_pool1d_checks():
     """max_pool1d of an input with an empty non-batch dim: its 1-d kernel's first check (with a gradient
-    recorded too), or with indices its 2-d kernel's on the input as one row, before the output size's (pyfront
-    named an output size of 0)."""
+    recorded too), before the output size's (pyfront named an output size of 0); with indices, torch's rank
+    check, then its 2-d kernel's checks on the input as one row (pyfront made the 1-d kernel's)."""
     import torch
     found = set()
     for shape, indices, grad, dtype, args in itertools.product(
             ((2, 3, 0), (0, 5), (3, 0), (2, 0, 8), (0, 3, 5), (0, 0), (2, 3, 4), (3,)), (False, True),
-            (False, True), ("float32", "int32"), ((2,), (5,), (2, 0), (1, 1, 0, 1))):
-        if indices and (len(args) > 1 or 0 not in shape):  # (the 2-d kernel's words otherwise: not yet)
-            continue
+            (False, True), ("float32", "int32"),
+            ((2,), (5,), (2, 0), (1, 1, 0, 1), (2, 1, 3), (0,), (3, 1, -1), (2, 2, 0, 2, True))):
 
         def call(L):
             x = L.ones(shape, dtype=getattr(L, dtype), requires_grad=grad and dtype == "float32")
