@@ -270,6 +270,37 @@ def infer_size(shape, numel: int) -> tuple:
     raise error
 
 
+# torch's SymInt holds a value below -2**62 as a symbolic one, so a list of sizes (strides, paddings) holding
+# one is refused where the op's kernel is registered, in words naming that place in torch 2.13's build (its
+# generated registration files, and the boxing header for the kernels called through it)
+_SYMBOLIC_BELOW = -2 ** 62
+_REGISTERED = {name: f"/__w/pytorch/pytorch/build/aten/src/ATen/{where}" for name, where in {
+    "empty": "RegisterCPU_1.cpp:2398", "empty_strided": "RegisterCPU_2.cpp:2356",
+    "ones": "RegisterCompositeExplicitAutograd_0.cpp:8236",
+    "full": "RegisterCompositeExplicitAutograd_0.cpp:5179",
+    "rand": "RegisterCompositeExplicitAutograd_0.cpp:8781",
+    "randn": "RegisterCompositeExplicitAutograd_0.cpp:9454",
+    "randint": "RegisterCompositeExplicitAutograd_0.cpp:8948",
+    "randint(low)": "RegisterCompositeExplicitAutograd_0.cpp:9054",
+    "new_empty": "RegisterCPU_1.cpp:2398", "new_zeros": "RegisterCompositeExplicitAutograd_0.cpp:4600",
+    "new_ones": "RegisterCompositeExplicitAutograd_0.cpp:4653",
+    "new_full": "RegisterCompositeExplicitAutograd_0.cpp:4547",
+    "view": "RegisterCPU_3.cpp:5710", "expand": "RegisterCompositeExplicitAutograd_0.cpp:4963",
+    "repeat": "RegisterCompositeExplicitAutograd_0.cpp:9752", "as_strided": "RegisterCPU_0.cpp:1754",
+    "roll": "RegisterCPU_3.cpp:4890", "resize_": "RegisterCPU_3.cpp:2677",
+    "constant_pad_nd": "RegisterCompositeExplicitAutograd_0.cpp:3016",
+    "convolution": "RegisterCompositeExplicitAutograd_0.cpp:3063"}.items()}
+_REGISTERED["boxed"] = "/__w/pytorch/pytorch/aten/src/ATen/core/boxing/KernelFunction_impl.h:123"
+
+
+def refuse_symbolic(op: str, *lists) -> None:
+    """torch's refusal of a value below -2**62 in any of ``lists`` (``op``'s int lists), which its SymInt
+    reads as a symbolic size: asked where pyfront is about to refuse a negative value of its own (the
+    dispatcher's check comes first in torch)."""
+    if any(v < _SYMBOLIC_BELOW for values in lists for v in values):
+        raise RuntimeError(f"{_REGISTERED[op]}: SymIntArrayRef expected to contain only concrete integers")
+
+
 def _cpp_error(message: str, line: int) -> RuntimeError:
     error = RuntimeError(message)
     error.cpp_line = line

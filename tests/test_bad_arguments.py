@@ -18,8 +18,8 @@ from badargs import bases, cases, compare, scope
 from webgpu_required import requires_webgpu
 
 NORM_SHAPES = "ATen's shape and dtype checks of the weights and running statistics, not reproduced"
-POOL = "max_pool1d_with_indices: ATen's pooling messages (kernel, stride, padding, dilation, output size)"
-CONV = "ATen's checks of the weight's rank and of dilation; a bias dtype checked before its shape"
+POOL = "max_pool1d(stride=0): pyfront reads a 0 stride as none given (the kernel size)"
+CONV = "a bias dtype checked before its shape"
 KNOWN = {
     "set_flush_denormal": (1, "deliberate: pyfront cannot flush denormals (NumPy, WGSL) and answers False"),
     "adaptive_max_pool1d": (3, "ATen's messages for a 0-d or wrong-rank input"),
@@ -32,7 +32,6 @@ KNOWN = {
     "constant_pad_nd": (2, "ATen's padding-length checks"),
     "corrcoef": (1, "a 3-d input: the message names cov(), torch's corrcoef()"),
     "cosine_embedding_loss": (9, NORM_SHAPES),
-    "empty_strided": (1, "negative strides: ATen's storage-size message"),
     "group_norm": (6, NORM_SHAPES),
     "hinge_embedding_loss": (5, NORM_SHAPES),
     "hsplit": (1, "hsplit of a 0-d tensor: torch's message"),
@@ -41,7 +40,6 @@ KNOWN = {
     "margin_ranking_loss": (4, NORM_SHAPES),
     "matrix_power": (1, "a non-square input: torch's message"),
     "max_pool1d": (1, POOL),
-    "max_pool1d_with_indices": (18, POOL),
     "max_pool2d": (1, POOL),
     "native_channel_shuffle": (2, "ATen's group-count checks"),
     "pdist": (3, "p nan/inf and a negative p: torch's messages"),
@@ -52,7 +50,7 @@ KNOWN = {
     "vsplit": (1, "vsplit of a 1-d tensor: torch's message"),
     "adaptive_avg_pool1d": (3, "a negative output size: torch's message names adaptive_avg_pool2d"),
     "bilinear": (11, "ATen's rank and size checks of the three operands"),
-    "conv1d": (6, CONV), "conv2d": (6, CONV), "conv_transpose1d": (7, CONV), "conv_transpose2d": (5, CONV),
+    "conv2d": (1, CONV),
     "rms_norm": (5, "torch's check of a 0-d input; its dtype-mismatch warning (no fused kernel)"),
 }
 BASES = bases(scope())
@@ -66,15 +64,15 @@ F_BASES = {n: b for n, b in bases().items() if n.startswith("nn.functional.")}
 KNOWN_F = {
     "adaptive_avg_pool1d": 2, "adaptive_max_pool1d": 2,
     "affine_grid": 10,
-    "alpha_dropout": 9, "avg_pool2d": 2, "batch_norm": 13, "bilinear": 11, "binary_cross_entropy": 10,
-    "binary_cross_entropy_with_logits": 7, "celu": 4, "conv1d": 20, "conv2d": 20, "conv3d": 24,
-    "conv_transpose1d": 8, "conv_transpose2d": 8, "conv_transpose3d": 8,
-    "cross_entropy": 34, "dropout": 9, "elu": 4, "embedding": 21, "embedding_bag": 31, "fold": 50,
+    "alpha_dropout": 9, "avg_pool2d": 2, "batch_norm": 13, "bilinear": 11,
+    "binary_cross_entropy_with_logits": 7, "celu": 4, "conv1d": 15, "conv2d": 16, "conv3d": 18,
+    "conv_transpose1d": 3, "conv_transpose2d": 2, "conv_transpose3d": 3,
+    "cross_entropy": 26, "dropout": 9, "elu": 4, "embedding": 21, "embedding_bag": 18, "fold": 50,
     "group_norm": 17,
-    "hinge_embedding_loss": 8, "huber_loss": 15, "instance_norm": 2, "interpolate": 10, "kl_div": 23,
-    "l1_loss": 10, "layer_norm": 3, "leaky_relu": 4, "linear": 2,
-    "margin_ranking_loss": 10, "mse_loss": 10, "multi_head_attention_forward": 45,
-    "multilabel_soft_margin_loss": 1, "nll_loss": 25, "normalize": 6, "poisson_nll_loss": 18,
+    "hinge_embedding_loss": 8, "huber_loss": 5, "instance_norm": 2, "interpolate": 10, "kl_div": 23,
+    "layer_norm": 3, "leaky_relu": 4, "linear": 2,
+    "margin_ranking_loss": 10, "multi_head_attention_forward": 45,
+    "multilabel_soft_margin_loss": 1, "nll_loss": 24, "normalize": 6, "poisson_nll_loss": 18,
     "rms_norm": 11, "scaled_dot_product_attention": 7,
     "smooth_l1_loss": 7, "soft_margin_loss": 4, "softmin": 8, "softplus": 8,
     "softshrink": 8, "threshold": 8,

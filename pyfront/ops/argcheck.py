@@ -404,6 +404,15 @@ def must_be(name: str, arg: str, expected: str, value, position: int | None = No
     return TypeError(f"{name}(): argument '{arg}'{where} must be {expected}, not {typename(value)}")
 
 
+def bool_flags(name: str, **flags) -> None:
+    """torch's parser takes only a bool for each of ``flags``, keywords of its binding ``name`` (its words
+    then name no position): an int or None there is its TypeError, where pyfront's function would read the
+    value's truth (x.nonzero(as_tuple=1), torch.unique(x, sorted=None))."""
+    for flag, v in flags.items():
+        if not isinstance(v, bool):  # (not NumPy's bool, as _accepts)
+            raise must_be(name, flag, "bool", v)
+
+
 def as_dtype(value, name: str = ""):
     """``value`` as a dtype (a dtype, or Python's float/int/bool as torch reads them), or None."""
     if value is None or isinstance(value, dt.dtype):
@@ -660,7 +669,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # a bool where torch's int goes (x.diff(True), x.topk(True)) was read as the int; torch's parser refuses
     # it (not a dim's: pyfront's dims refuse a bool, and the failed call is parsed)
     ints = {} if prefix or _parsed_per_call(name, method, prefix) else {
-        p.name: i for i, p in enumerate(params) if i and "dim" not in p.name
+        p.name: i for i, p in enumerate(params) if i and "dim" not in p.name and p.kind is not p.KEYWORD_ONLY
         and (p.name in int_named or i in int_at and p.kind is p.POSITIONAL_OR_KEYWORD)}  # (not a *sizes)
     on_failure = _parse_on_failure(shown_name or name, method, prefix, params)
     if int_args := () if prefix or name.startswith("_") else _int_args(name, method, params):
@@ -789,9 +798,16 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
             if (torchs := missing_argument(shown_name, fn, args, kwargs, e, method, prefix or "torch.")) is e:
                 raise
             raise torchs from None
-        # (pyfront's function read a tensor attribute of a number, or looked for a tensor among numbers)
-        except (AttributeError, StopIteration) as e:
+        # (pyfront's function read a tensor attribute of a number, or looked for a tensor among numbers; or
+        # refused something else first, which torch's parser, or its Python function's first look at the
+        # tensors, comes before: tensordot(t, 1, ...)'s dims, smooth_l1_loss(1, t, beta=-1)'s beta)
+        except (AttributeError, StopIteration, RuntimeError, ValueError, IndexError) as e:
             if method or (refusal := _not_a_tensor(key, name, params, args, kwargs, e)) is None:
+                raise
+            # (torch's Python functions check more before their binding parses: only their first reads come
+            # before an error of pyfront's own)
+            if python_level and not isinstance(e, (AttributeError, StopIteration)) \
+                    and not isinstance(refusal, AttributeError):
                 raise
             raise refusal from None
 
@@ -811,6 +827,15 @@ _NUMBERS_AS_TENSORS = frozenset(("add", "sub", "subtract", "mul", "multiply", "d
                                  "floor_divide"))
 
 
+# the operands besides the input that torch's Python functions read an attribute of, before their binding
+# sees them (l1_loss's weight.size() != input.size())
+# (their target.size() != input.size() first)
+_PYTHON_READS = {**{(f"F.{loss}", operand): "size" for loss in ("l1_loss", "mse_loss", "huber_loss",
+                                                                "binary_cross_entropy")
+                    for operand in ("target", "weight")},
+                 ("F.embedding_bag", "weight"): "dtype", ("F.embedding_bag", "per_sample_weights"): "size"}
+
+
 def _not_a_tensor(key: str, name: str, params, args, kwargs, error: Exception) -> Exception | None:
     """torch's error for a call that gave a Python number where its function takes only a Tensor, which
     torch's parser (or its Python function's first look at the tensors) refuses before any other check; None
@@ -825,8 +850,12 @@ def _not_a_tensor(key: str, name: str, params, args, kwargs, error: Exception) -
     for i, p in enumerate(params):
         given = i < len(args)
         v = args[i] if given else kwargs.get(p.name)
-        if type(v) not in (int, float, bool, complex) or (not given and p.name not in kwargs) \
-                or p.name not in _OPERANDS:
+        if not given and p.name not in kwargs:
+            continue
+        if (read := _PYTHON_READS.get((key, p.name))) is not None and not isinstance(v, Tensor) \
+                and (v is not None or p.default is p.empty):  # (a None weight is none given)
+            return AttributeError(f"'{typename(v)}' object has no attribute '{read}'")
+        if type(v) not in (int, float, bool, complex) or p.name not in _OPERANDS:
             continue
         if sigs:  # the binding's own parameter of that name, a Tensor in every signature having it
             found = [(j, q) for sig in sigs for j, q in enumerate(sig) if q.name == p.name]
@@ -969,7 +998,9 @@ def _match(name: str, sig: _Signature, args, kwargs, raise_: bool, method: bool 
     ``args`` start with self, which its positions do not count)."""
     positional, required = sig.positional, sig.required
     if method and _spelled_out(sig, args):  # a method of one int list takes its ints spelled out, from an
-        args = (args[0], tuple(args[1:]))    # int first (x.permute(1, 0))
+        # int first (x.permute(1, 0)); torch's parser reads a bool after the first as an int
+        # (x.reshape(6, True))
+        args = (args[0], (args[1], *(int(a) if isinstance(a, bool) else a for a in args[2:])))
     if len(args) > positional:
         if not raise_:
             return False

@@ -387,6 +387,17 @@ def _scalar_like(n) -> bool:
     return isinstance(n, Number) or isinstance(n, Tensor) and n.dim() == 0
 
 
+def operands_placed(args: tuple, kwargs: dict, operands: tuple) -> tuple:
+    """``(args, kwargs)`` with the last of ``operands`` given by keyword moved after the positional arguments,
+    as torch's parser binds a keyword to a deprecated form's parameter: ``torch.addmm(2, M, a, mat2=b)`` is
+    ``torch.addmm(2, M, a, b)``. Unchanged where the keywords are not the last operands."""
+    given = [o for o in operands if o in kwargs]
+    if not given or tuple(given) != operands[len(operands) - len(given):]:
+        return args, kwargs
+    rest = {k: v for k, v in kwargs.items() if k not in given}
+    return (*args, *(kwargs[o] for o in given)), rest
+
+
 def scalars_first(*operands: str):
     """Decorator: a product that adds to an input (addmm, addmv, addr, baddbmm, addbmm, named by its two
     ``operands``) also takes torch's deprecated forms with beta, and alpha, first, as code written for
@@ -397,14 +408,18 @@ def scalars_first(*operands: str):
     def deco(fn):
         @functools.wraps(fn)
         def read(*args, **kwargs):
-            if len(args) < 4:  # (one test per call: torch's own forms take three tensors, a method self too)
+            # (a test or two per call: torch's own forms take three tensors, a method self too; a deprecated
+            # form may name its last tensors, addmm(2, M, a, mat2=b))
+            if len(args) + len(kwargs) < 4 or len(args) < 4 and operands[-1] not in kwargs:
                 return fn(*args, **kwargs)
             name, form = _called_as(fn.__name__)
             method = form != "function"
-            self, numbers = (args[0], args[1:-2]) if method else (args[1], (args[0], *args[2:-2]))
-            deprecated = (isinstance(self, Tensor) and 0 < len(numbers) <= 2
-                          and all(map(_scalar_like, numbers)) and all(isinstance(t, Tensor) for t in args[-2:]))
-            if not deprecated or kwargs and (method or kwargs.keys() != {"out"}):
+            placed, rest = operands_placed(args, kwargs, operands)
+            self, numbers = (placed[0], placed[1:-2]) if method else (placed[1], (placed[0], *placed[2:-2]))
+            deprecated = (len(placed) >= 4 and isinstance(self, Tensor) and 0 < len(numbers) <= 2
+                          and all(map(_scalar_like, numbers))
+                          and all(isinstance(t, Tensor) for t in placed[-2:]))
+            if not deprecated or rest and (method or rest.keys() != {"out"}):
                 if not method:  # (its parser's count, or its overloads listed; a method's: argcheck's words)
                     from .argcheck import torch_refusal
                     if (refused := torch_refusal("torch." + name, args, kwargs)) is not None:
@@ -418,16 +433,30 @@ def scalars_first(*operands: str):
             options = OVERLOADS[("Tensor." if method else "") + name]
             _warn_deprecated_overload(name, f"{name}({old})", "\n\t".join(name + o for o in options))
             alpha = numbers[1] if len(numbers) > 1 else 1
-            return fn(self, *args[-2:], beta=numbers[0], alpha=alpha, **kwargs)
+            return fn(self, *placed[-2:], beta=numbers[0], alpha=alpha, **rest)
         return read
     return deco
+
+
+def refuse_numbers(name: str, **operands) -> None:
+    """torch's parser takes only a Tensor for each of ``operands`` (addcmul's input, tensor1 and tensor2, by
+    name in its signature's order, the input first): a Python number there is its TypeError, before any check
+    of the op's own. Asked only where one of them is not a Tensor (addcmul_ runs in every Adam step)."""
+    for i, (arg, v) in enumerate(operands.items()):
+        if type(v) in (int, float, bool, complex):
+            n, form = _called_as(name)  # (a method's input is self: its tensor1 is the first argument)
+            raise TypeError(f"{n}(): argument '{arg}' (position {i + (form == 'function')}) must be Tensor, "
+                            f"not {type(v).__name__}")
 
 
 def scalar_first(name: str, args: tuple, n_tensors: int) -> tuple:
     """``(scalar, tensors)`` of a deprecated call ``name(input, scalar, *tensors)``, after torch's warning;
     anything else past the tensor arguments is the TypeError torch's parser gives."""
     n, form = _called_as(name)
-    if len(args) != n_tensors + 1 or isinstance(args[0], Tensor) or not isinstance(args[0], Number):
+    # (a number among addcmul's tensors fits no signature: torch words the count of the one without a scalar;
+    # add's and sub's parser takes a number for their tensor)
+    if len(args) != n_tensors + 1 or isinstance(args[0], Tensor) or not isinstance(args[0], Number) \
+            or name not in ("add", "sub") and any(isinstance(t, Number) for t in args[1:]):
         k = n_tensors + (form == "function")
         given = len(args) + k - n_tensors
         raise TypeError(f"{n}() takes {k} positional argument{'s' if k != 1 else ''} but {given} were given")

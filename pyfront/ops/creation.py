@@ -13,7 +13,8 @@ from ..autograd.grad_mode import _state as _grad
 from ..backends import get_backend, host_numpy
 from ..device import as_device, factory_device
 from ..random import default_generator, draw_device
-from ..shape import LONG_LONG_MAX, LONG_LONG_MIN, c_div, check_long_long, index_like, infer_size, wrap_int
+from ..shape import (LONG_LONG_MAX, LONG_LONG_MIN, c_div, check_long_long, index_like, infer_size,
+                     refuse_symbolic, wrap_int)
 from ..tensor import Tensor, _kind_name
 from .common import check_fits
 
@@ -71,6 +72,7 @@ def _size(size, name="zeros", kw=None):
         if n < 0:
             if name == "zeros":  # torch.zeros checks sizes on its own path, with its own text
                 raise RuntimeError("zeros: Dimension size must be non-negative.")
+            refuse_symbolic(name, out)
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(out)}")
     return out
 
@@ -577,8 +579,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     else:  # integers: torch truncates start and end first, steps in double, truncates each value
         start, end = int(start), int(end)
         step = (end - start) / (steps - 1) if steps > 1 else 0.0
-        vals = [int(_fma(step, float(i), start) if i < half else _fma(step, float(i - steps + 1), end))
-                for i in range(steps)]
+        vals = [from_double(_fma(step, float(i), start) if i < half else
+                            _fma(step, float(i - steps + 1), end), dtype) for i in range(steps)]
     return tensor(vals, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -658,13 +660,15 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
-    dtype = kind = _range_dtype("logspace", start, end, dtype)
+    kind = _range_dtype("logspace", start, end, dtype)
     check_storage((operator.index(steps),), kind)  # (as linspace's; a 0-d integer tensor is a count)
     if kind.is_complex:  # complex exponents, stepped as linspace's, each half from its own end
         step = (complex(end) - complex(start)) / (steps - 1) if steps > 1 else 0j
         half = steps // 2 if steps > 1 else steps
         exps = [start + step * i if i < half else end - step * (steps - 1 - i) for i in range(steps)]
         return tensor([base ** e for e in exps], dtype=kind, device=device, requires_grad=requires_grad)
+    check_fits(start, kind)  # (as linspace's: torch reads both ends as the dtype first)
+    check_fits(end, kind)
     # torch's kernel: start and end in the dtype (integers truncate), their difference too, then double
     # exponents, not fused (unlike linspace's), each half from its own end
     if not kind.is_floating_point:
@@ -676,18 +680,37 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         diff = r(end - start)
     step, half = diff / (steps - 1) if steps > 1 else 0.0, steps // 2 if steps > 1 else steps
     exps = [start + step * i if i < half else end - step * (steps - 1 - i) for i in range(steps)]
-    return tensor(
-        [_power(base, e) for e in exps],
-        dtype=dtype or dt.get_default_dtype(),
-        device=device,
-        requires_grad=requires_grad,
-    )
+    values = [_power(base, e) for e in exps]
+    if not kind.is_floating_point:  # torch's kernel casts each double power to the integer dtype
+        values = [from_double(v, kind) for v in values]
+    return tensor(values, dtype=kind, device=device, requires_grad=requires_grad)
 
 
 def _power(base, e):
-    """base ** e as a real number: NaN where Python's would be complex (a negative base), as torch."""
-    p = base ** e
+    """base ** e as C's pow gives it: NaN where Python's would be complex (a negative base), as torch; an
+    infinity past the double range (where Python raises), negative for a negative base's odd power."""
+    try:
+        p = base ** e
+    except OverflowError:
+        odd = float(e).is_integer() and e % 2 == 1
+        return -math.inf if base < 0 and odd else math.inf
     return math.nan if isinstance(p, complex) else p
+
+
+def from_double(v: float, dtype) -> int:
+    """A double converted to integer ``dtype`` as torch's CPU kernels' C++ cast does on x86: truncated
+    toward 0; past int64 (past int32 for the narrower types, converted through a C int) x86's "integer
+    indefinite", the lowest value; then wrapped to the dtype's width (logspace(0, 3, 2, dtype=torch.int8)
+    is [1, -24]; linspace(0, 2**63 - 1, 3, dtype=torch.int64) ends at -2**63, the double 2**63)."""
+    bits = 64 if dtype.itemsize == 8 else 32
+    lowest = -1 << (bits - 1)
+    n = int(v) if lowest <= v < -lowest else lowest  # (NaN fails the comparison too)
+    width = 8 * dtype.itemsize
+    if width < bits:
+        n &= (1 << width) - 1
+        if dtype.is_signed and n >> (width - 1):
+            n -= 1 << width
+    return n
 
 
 def _no_bool(name, dtype, complex_too=False):
@@ -704,6 +727,8 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
             raise RuntimeError(f"{name} must be greater or equal to 0, got {k}")
     if dtype in dt.WIDE_UNSIGNED:
         raise NotImplementedError(f"\"eye\" not implemented for '{dt.scalar_name(dtype)}'")
+    if n * m >= 2 ** 63:  # torch resizes its result to (n, m): the element count's overflow is its first
+        raise RuntimeError("numel: integer multiplication overflow")
     out = zeros(n, m, dtype=dtype, device=device)
     if n and m:
         out.diagonal().fill_(1)
@@ -774,6 +799,7 @@ def check_kernel_dtype(kernel, dtype):
 
 
 def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    form = "randint(low)" if None not in (low, high, size) else "randint"  # (torch's two registrations)
     if low is None:  # randint(high=n, size=...), as torch's RandomSampler calls it
         if high is None:
             raise TypeError("randint() missing 1 required positional argument: 'high'")
@@ -793,7 +819,7 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
     if dtype is not None:
         check_kernel_dtype("random_update_from_to", dtype)
     return _random(
-        "randint", _size((tuple(size),), "randint"), dtype or dt.int64, device, generator, int(low), int(high)
+        "randint", _size((tuple(size),), form), dtype or dt.int64, device, generator, int(low), int(high)
     )
 
 

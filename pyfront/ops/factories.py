@@ -6,7 +6,7 @@ import math
 
 from .. import _warnings
 from .. import dtypes as dt
-from ..shape import extent
+from ..shape import extent, refuse_symbolic
 from ..tensor import Tensor
 from .creation import READ_ONLY_ARRAY, adopt, arange, is_ndarray, tensor, zeros
 from .primitives.shaping import cat
@@ -185,8 +185,12 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     if len(size) != len(stride):
         raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
                            f"({len(stride)})")
+    refuse_symbolic("empty_strided", size, stride)
     for n in size:
         if n < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
+    if 0 not in size and any(s < 0 and n > 1 for n, s in zip(size, stride)):  # (torch's storage size)
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
     out = zeros(extent(size, stride), dtype=dtype, device=device).as_strided(size, stride).detach()
     return out.requires_grad_() if requires_grad else out

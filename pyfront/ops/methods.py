@@ -61,15 +61,16 @@ def _torch_addmv_(*args, **kwargs):
     """``torch.addmv_``: input, mat and vec as torch's function takes them, or its deprecated forms with beta
     (and alpha) around input, ``torch.addmv_(beta, input, [alpha,] mat, vec)``, after torch's warning; other
     counts are refused by torch's words (beta after self is the method's form, not the function's)."""
-    from .common import _scalar_like, _warn_deprecated_overload
-    if not kwargs and len(args) in (4, 5) and _scalar_like(args[0]) and isinstance(args[1], Tensor) and (
-            len(args) == 4 or _scalar_like(args[2])) and all(isinstance(t, Tensor) for t in args[-2:]):
-        numbers = [n.item() if isinstance(n, Tensor) else n for n in (args[0], *args[2:-2])]
+    from .common import _scalar_like, _warn_deprecated_overload, operands_placed
+    placed, rest = operands_placed(args, kwargs, ("mat", "vec"))  # (addmv_(2, x, mat, vec=v) too)
+    if not rest and len(placed) in (4, 5) and _scalar_like(placed[0]) and isinstance(placed[1], Tensor) and (
+            len(placed) == 4 or _scalar_like(placed[2])) and all(isinstance(t, Tensor) for t in placed[-2:]):
+        numbers = [n.item() if isinstance(n, Tensor) else n for n in (placed[0], *placed[2:-2])]
         alpha = ", Number alpha" if len(numbers) > 1 else ""
         _warn_deprecated_overload(
             "addmv_", f"addmv_(Number beta, Tensor input{alpha}, Tensor mat, Tensor vec)",
             "addmv_(Tensor input, Tensor mat, Tensor vec, *, Number beta = 1, Number alpha = 1)")
-        return args[1].addmv_(*args[-2:], beta=numbers[0], alpha=numbers[1] if alpha else 1)
+        return placed[1].addmv_(*placed[-2:], beta=numbers[0], alpha=numbers[1] if alpha else 1)
     try:
         bound = _ADDMV_SIGNATURE.bind(*args, **kwargs).arguments
     except TypeError:
@@ -636,13 +637,13 @@ def _new(fn):
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
     if kw:
         creation.factory_keywords("new_full", kw)
-    return creation.batched_as(creation.full(
-        size,
-        fill_value,
-        dtype=dtype or self.dtype,
-        device=device if device is not None else self.device,
-        requires_grad=requires_grad,
-    ), self)
+    try:
+        out = creation.full(size, fill_value, dtype=dtype or self.dtype,
+                            device=device if device is not None else self.device, requires_grad=requires_grad)
+    except RuntimeError:  # a size torch refuses where its new_full is registered: that place named
+        creation._size((size,), "new_full")
+        raise
+    return creation.batched_as(out, self)
 
 
 def _legacy_new(self, *args, **kwargs):

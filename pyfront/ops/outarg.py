@@ -95,7 +95,8 @@ _DTYPE_ERRORS = {
                     "clamp_min clamp_max".split(), ("differs", RuntimeError, _FOUND)),
     **dict.fromkeys("cross inverse slogdet qr avg_pool2d avg_pool3d".split(),
                     ("differs", RuntimeError, _EXPECTED)),
-    **dict.fromkeys("gelu softplus softshrink hardshrink".split(), ("differs", RuntimeError, _FOUND)),
+    **dict.fromkeys("gelu softplus softshrink hardshrink bitwise_not".split(),
+                    ("differs", RuntimeError, _FOUND)),
     "log_sigmoid": ("differs", RuntimeError, "expected scalar type {R} but found {O}"),
     **dict.fromkeys("cat concat concatenate stack hstack vstack dstack column_stack".split(),
                     ("uncastable", TypeError, "torch.cat(): input types can't be cast to the desired output "
@@ -284,6 +285,8 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
         when, text = "uncastable", _CAN_CAST if name != "mean" else text
     elif name == "mean" or name == "nansum" and (dtype_given or args[0].dtype.kind in "biu"):
         when = None  # nansum into an integer out computes for dtype= asking for it, or an integer input
+    if name in ("all", "any") and r.dtype is dt.uint8 and o.dtype in (dt.uint8, dt.bool_):
+        return  # a uint8 input's result (0 or 1) into a uint8 or a bool out: torch takes both
     fails = {"differs": r.dtype is not o.dtype, "nonfloat": not o.dtype.is_floating_point,
              "noncomplex": not o.dtype.is_complex,
              "nonbool": o.dtype is not dt.bool_, "uncastable": not can_cast(r.dtype, o.dtype),
@@ -412,6 +415,8 @@ def call_with_out(fn, name: str, args, kwargs, out):
             kwargs.setdefault("device", outs[0].device)
     if name in CAST_FIRST:
         CAST_FIRST[name](outs[0].dtype, [*args, *kwargs.values()])
+    if name in ("all", "any") and outs[0].dtype is dt.uint8 and args and isinstance(args[0], Tensor):
+        args = (args[0].to(dt.uint8), *args[1:])  # torch's uint8 kernel reads the input as uint8 (0.5 is 0)
     result = _laid_by_out(fn, outs[0], args, kwargs) if name in _LAID_BY_OUT else fn(*args, **kwargs)
     if name in _OUT_KERNELS and result.dtype in SHELL:
         refuse_kernel(_OUT_KERNELS[name], result.dtype)

@@ -16,7 +16,7 @@ import operator
 from .. import _warnings
 from .. import dtypes as dt
 from ..autograd.grad_mode import _state, no_grad
-from ..shape import contiguous_strides, extent
+from ..shape import contiguous_strides, extent, refuse_symbolic
 from ..storage import elements
 from ..strides_order import format_strides
 from ..tensor import Tensor, raise_inplace_on_inference
@@ -51,6 +51,7 @@ def _resized(self, shape):
     if self.requires_grad:
         raise RuntimeError("cannot resize variables that require grad")
     if any(n < 0 for n in shape):
+        refuse_symbolic("resize_", shape)
         raise RuntimeError("numel: integer multiplication overflow")  # PyTorch's text for a negative size
     if shape == tuple(self.shape):
         return self  # nothing changes: torch lets an inference tensor through too

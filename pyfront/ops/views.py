@@ -14,7 +14,8 @@ from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
 from ..autograd.graph import OpNode
 from ..dtypes import HALVES, int64, type_name
 from ..shape import (LONG_LONG_MAX, c_div, check_long_long, contiguous_strides, extent, index_like,
-                     infer_size, list_dims, normalize_dim, reads_as_int, view_strides, wrap_int)
+                     infer_size, list_dims, normalize_dim, reads_as_int, refuse_symbolic, view_strides,
+                     wrap_int)
 from ..storage import elements
 from .dispatch import _record, apply, apply_as
 from . import samples
@@ -290,6 +291,8 @@ def as_strided(input, size, stride, storage_offset=None):
 def _as_strided(input, size, stride, storage_offset, name):
     size, stride = _shape_arg((size,), "as_strided"), _shape_arg((stride,), "as_strided", "stride")
     offset = input._offset if storage_offset is None else int(storage_offset)
+    if min(size, default=0) < 0 or min(stride, default=0) < 0:
+        refuse_symbolic("as_strided", size, stride)
     if len(size) != len(stride):
         raise RuntimeError("mismatch in length of strides and shape")
     if any(n < 0 for n in size):
@@ -333,16 +336,25 @@ def view(input, *shape, dtype=None, size=None):
     if not shape or ints and not index_like(ints[0]):  # neither a dtype nor ints: torch lists both overloads
         from .argcheck import invalid_combination
         raise invalid_combination("view", shape, {}, method=True)
-    shape = infer_size(_shape_arg(shape, "view"), input.numel())
+    shape = _inferred(_shape_arg(shape, "view"), input.numel())
     if shape == tuple(input.shape):
         return apply(OPS_VIEW["view"], input, shape_out=shape)
     return apply(OPS_VIEW["view"], input, shape_out=shape)
 
 
+def _inferred(shape, numel):
+    """view's and reshape's ``infer_size``, after torch's dispatcher's refusal of a symbolic-range size."""
+    try:
+        return infer_size(shape, numel)
+    except RuntimeError:
+        refuse_symbolic("view", shape)
+        raise
+
+
 def reshape(input, *sizes, shape=None):
     # (torch's keyword form reshape(x, shape=...), as flip's dims: one test where a shape is given)
-    shape = infer_size(_shape_arg(sizes if shape is None else (shape,), "reshape", "shape", required=True),
-                       input.numel())
+    shape = _inferred(_shape_arg(sizes if shape is None else (shape,), "reshape", "shape", required=True),
+                      input.numel())
     if view_strides(input.shape, input._strides, shape) is None:  # a copy, viewed: PyTorch's _unsafe_view
         return apply(OPS_VIEW["view"], input.contiguous(), shape_out=shape, _name="UnsafeViewBackward0")
     return apply(OPS_VIEW["view"], input, shape_out=shape)
@@ -501,6 +513,7 @@ def expand(input, *sizes, size=None, implicit=False):
                 f"[{', '.join(map(str, size))}].  Tensor sizes: [{', '.join(map(str, input.shape))}]"
             )
     if any(n < 0 for n in out):  # a size below -1, kept where the tensor's size is 1 or new: torch's count
+        refuse_symbolic("expand", size)
         raise RuntimeError("numel: integer multiplication overflow")
     return apply(OPS_VIEW["expand"], input, size=tuple(out))  # ExpandBackward0 even to its own shape
 

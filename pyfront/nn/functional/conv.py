@@ -27,7 +27,7 @@ from ...ops.primitives.shaping import cat
 from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.registry import composite, records
 from ...ops import samples
-from ...shape import LONG_LONG_MAX, contiguous_strides, wrap_int
+from ...shape import LONG_LONG_MAX, contiguous_strides, refuse_symbolic, wrap_int
 from ...tensor import Tensor, _castable
 from ...autograd import grad as autograd_grad
 from ...autograd.grad_mode import enable_grad, is_grad_enabled
@@ -226,6 +226,24 @@ def _conv_param(value, name, nd, wd):
     return tuple(values)
 
 
+def _check_weight_rank(input, weight, nd, by_mode):
+    """torch's first check of the weight: three dims at least; a padding mode's path then compares the
+    (batched) input's rank with it at once (the others after the arguments' values: _check_conv)."""
+    if weight.dim() < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    if by_mode and weight.dim() != nd + 2:
+        _refuse_ranks(input if input.dim() == nd + 2 else input.unsqueeze(0), weight, "")
+
+
+def _refuse_ranks(input, weight, space=" "):
+    """torch's refusal of a weight whose rank is not the batched input's (a padding mode's words have no
+    space before the weight's sizes)."""
+    rank = weight.dim()
+    raise RuntimeError(f"Expected {rank}-dimensional input for {rank}-dimensional weight{space}"
+                       f"{list(weight.shape)}, but got {input.dim()}-dimensional input of size "
+                       f"{list(input.shape)} instead")
+
+
 def _check_input_dim(name, input, nd):
     if input.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(
@@ -240,17 +258,29 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
     a string ("same", "valid"), torch's other path, whose dtype checks differ (``_check_conv_dtypes``).
     A number past int64 fails here too, with no work per call: the F function's failure path then parses
     the call, as torch's parser refuses it first (argcheck._f_builtin)."""
+    lists = (stride, padding, dilation, output_padding or ())  # (the dispatcher's check of them comes first)
     if not 0 < groups <= LONG_LONG_MAX:
+        refuse_symbolic("convolution", *lists)
         raise RuntimeError("non-positive groups is not supported")
     far = any(not 0 <= p <= LONG_LONG_MAX // 2 for p in padding)
     if far and any(not 0 <= p <= LONG_LONG_MAX for p in padding):
+        refuse_symbolic("convolution", *lists)
         raise RuntimeError("negative padding is not supported")
     if output_padding is not None and any(not 0 <= p <= LONG_LONG_MAX for p in output_padding):
+        refuse_symbolic("convolution", *lists)
         raise RuntimeError("negative output_padding is not supported")
     if any(not 0 < st <= LONG_LONG_MAX for st in stride):
+        refuse_symbolic("convolution", *lists)
         raise RuntimeError("non-positive stride is not supported")
-    if any(not 0 < d <= LONG_LONG_MAX for d in dilation):
-        raise RuntimeError("non-positive dilation is not supported")
+    if any(not 0 <= d <= LONG_LONG_MAX for d in dilation):
+        refuse_symbolic("convolution", *lists)
+        raise RuntimeError("dilation should be greater than zero")
+    if weight.dim() != input.dim():
+        _refuse_ranks(input, weight)
+    if not transposed and 0 in dilation:  # (torch's MKLDNN path checks it in its own words)
+        if _mkldnn(input, weight, stride, dilation, groups):
+            raise RuntimeError("non-positive dilation is not supported")
+        raise RuntimeError(_zero_dilation(dilation, transposed))
     w = list(weight.shape)
     if w[0] < groups:
         raise RuntimeError(
@@ -311,6 +341,19 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
         raise RuntimeError(_empty_kernel(w, transposed, mkldnn, dilation))
     if transposed and any(wrap_int(st, 32) <= 0 for st in stride):
         raise RuntimeError(_c_int_strides(stride))
+    if transposed and 0 in dilation:  # (the transposed kernel's own check, after its strides')
+        raise RuntimeError(_zero_dilation(dilation, transposed))
+
+
+def _zero_dilation(dilation, transposed: bool) -> str:
+    """torch's refusal of a zero dilation (a negative one is refused before, without the values): its
+    convolution's, a 1-d one shown as 2-d, or its transposed kernels' with the dims named."""
+    given = [1, *dilation] if len(dilation) == 1 else list(dilation)
+    if not transposed:
+        return f"dilation should be greater than zero, but got {given}"
+    names = ("depth", "height", "width")[-len(given):]
+    return "dilation should be greater than zero, but got " + ", ".join(
+        f"dilation_{n}: {d}" for n, d in zip(names, given))
 
 
 def _c_int_strides(stride) -> str:
@@ -448,6 +491,7 @@ def _same_pads(weight, dilation):
 
 def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
     _check_input_dim(name, input, nd)
+    _check_weight_rank(input, weight, nd, by_mode=isinstance(padding, str))
     wd = weight.dim() - 2
     stride = _conv_param(stride, "stride", nd, wd)
     by_mode = isinstance(padding, str)
@@ -542,6 +586,7 @@ def _conv2d(x, weight, bias, stride, padding, dilation, groups):
 
 def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_padding, groups, dilation):
     _check_input_dim(name, input, nd)
+    _check_weight_rank(input, weight, nd, by_mode=False)
     wd = weight.dim() - 2
     if isinstance(padding, str):
         raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")

@@ -226,10 +226,10 @@ def mse_loss(
     Matches ``torch.nn.functional.mse_loss``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    if weight is None:
+    if weight is None:  # torch's kernel (floating dtypes only); weighted, its Python's pow, of any dtype
         _kernel_reduction(input, target, reduction)
-    _floating("mse_cpu", dt.promote_types(input.dtype, target.dtype))
-    x, t = _pointwise_pair(input, target, kernel=True)
+        _floating("mse_cpu", dt.promote_types(input.dtype, target.dtype))
+    x, t = _pointwise_pair(input, target, kernel=weight is None)
     if weight is None:
         saved_as_torch(x, t)  # torch's mse_loss kernel saves both
         if x.dtype in dt.HALVES and (x.requires_grad or t.requires_grad):
@@ -503,10 +503,10 @@ def _check_targets(input, target):
     """PyTorch's shape checks between (N, C, d1, ...) scores and (N, d1, ...) class indices."""
     if input.dim() < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
-    if input.dim() >= 2 and target.dim() >= 1 and input.shape[0] != target.shape[0]:
-        raise ValueError(
-            f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target.shape[0]})."
-        )
+    batch = target.shape[0] if target.dim() else 0  # (a 0-d target's is 0 to torch)
+    if input.dim() >= 2 and input.shape[0] != batch:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({batch}).")
     if input.dim() <= 2:
         if target.dim() > 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
@@ -701,22 +701,27 @@ def cross_entropy(
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
-    class_dim = 1 if input.dim() >= 2 else 0
+    class_dim = 0 if input.dim() == 1 else 1  # (torch's: a 0-d input's is out of range)
     n_classes = input.shape[class_dim] if input.dim() else 1
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    try:  # (torch's order: the target's kind first, then the log-softmax's dim and kernel)
+        probabilities = input.shape == target.shape
+    except AttributeError:
+        raise TypeError(f"cross_entropy_loss(): argument 'target' (position 2) must be Tensor, not "
+                        f"{type(target).__name__}") from None
+    if probabilities and not target.dtype.is_floating_point:
+        raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                           f"{dt.scalar_name(target.dtype)}")
+    if probabilities and not input.dim():  # (its count of classes, read first)
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     logp = red.log_softmax(input, class_dim)
 
     def class_weight():  # (reshaped once checked; as given: class probabilities promote with it, as torch's)
         # torch's view of the input's rank, which its product's node keeps
         return (None if weight is None else weight.reshape(
             (1,) * class_dim + (n_classes,) + (1,) * (input.dim() - 1 - class_dim)))
-    if input.shape == target.shape:  # class probabilities
-        if not target.dtype.is_floating_point:
-            raise RuntimeError(
-                f"Expected floating point type for target with class probabilities, got "
-                f"{dt.scalar_name(target.dtype)}"
-            )
+    if probabilities:
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
         _class_weight(weight, n_classes, input.dim(), "cross_entropy: ")

@@ -275,7 +275,12 @@ def _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode,
             raise RuntimeError(f"max_pool1d() {name} must be an int, got a list of {len(values)} values")
         return int(values[0])
 
-    if input.dim() not in (2, 3):
+    if kernel == "max_pool2d" and input.dim() not in (2, 3):  # (with indices: torch's checkDimRange)
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for "
+                           "argument #1 'self' (while checking arguments for max_pool1d)")
+    # (the 1-d kernel's first check: a batch may be empty, no other dim)
+    empty = 0 in input.shape[input.dim() - 2:]
+    if input.dim() not in (2, 3) or empty and kernel == "max_pool1d_impl":
         raise RuntimeError(
             "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
             f"input, but got:{list(input.shape)}"
@@ -283,6 +288,8 @@ def _max_pool1d_checks(input, kernel_size, stride, padding, dilation, ceil_mode,
     k = one(kernel_size, "kernel_size")
     st = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) else one(stride, "stride")
     p, d = one(padding, "padding"), one(dilation, "dilation")
+    if kernel == "max_pool2d":  # with indices torch runs its 2-d kernel, whose checks are _max_pool2d's
+        return k, st, p, d
     if k <= 0:
         raise RuntimeError(f"max_pool1d() kernel_size must be greater than zero, but got {k}")
     if st <= 0:

@@ -14,6 +14,7 @@ import numbers
 from ... import _warnings
 from ... import dtypes as dt
 from ...errors import refuse_halves
+from ...shape import refuse_symbolic
 from ...ops.composite.shaping import pad as _constant_pad, pad_value
 from ...ops.creation import tensor
 from ...ops.registry import composite
@@ -87,6 +88,7 @@ def _check_non_constant(input, amounts, mode):
             if n + left + right <= 0:
                 raise RuntimeError("Negative padding value is resulting in an empty dimension")
         return
+    refuse_symbolic("boxed", [p for pair in amounts for p in pair])  # (torch's dispatcher's, first)
     first = 1 if input.dim() == k + 2 else 0
     if any(n == 0 for n in input.shape[first:]):
         raise RuntimeError(

@@ -4,14 +4,16 @@ on every device and autograd derives their gradients."""
 from __future__ import annotations
 
 import itertools
+import operator
+import os
 from collections.abc import Sequence
 
 from ... import dtypes as dt
 from ...autograd.graph import also_saves
-from ...shape import Size, broadcast_shapes as _broadcast, normalize_dim
+from ...shape import Size, broadcast_shapes as _broadcast, normalize_dim, wrap_int
 from ...tensor import Tensor
 from ..argcheck import must_be, typename
-from ..creation import ones, tensor, zeros
+from ..creation import arange, check_storage, empty, ones, tensor, zeros
 from ..primitives.elementwise import logical_xor
 from ..primitives.reductions import cumprod
 from ..primitives.shaping import cat
@@ -92,11 +94,28 @@ def _split_points(input, indices_or_sections, d):
         n = indices_or_sections
         if n <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+        _refuse_more_views_than_memory(n)
         lengths = [size // n + (i < size % n) for i in range(n)]
         starts = list(itertools.accumulate([0] + lengths[:-1]))
         return [(a, a + m) for a, m in zip(starts, lengths)]
     bounds = [0, *indices_or_sections, size]  # (the last piece ends at the size: torch's slice keeps that end)
     return list(zip(bounds[:-1], bounds[1:]))
+
+
+# the least memory one view takes in torch (its TensorImpl, its Python object, its slot in the result)
+_VIEW_BYTES = 256
+
+
+def _refuse_more_views_than_memory(n: int) -> None:
+    """torch builds ``n`` views of one tensor in a vector of n Tensors: more than the machine holds is its
+    allocator's refusal at once, where pyfront's tuple of them took minutes before its MemoryError
+    (torch.tensor_split(x, 2**31))."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # (no such query: the browser's)
+        return
+    if n * _VIEW_BYTES > memory:
+        raise RuntimeError("std::bad_alloc")
 
 
 def _split_samples():
@@ -181,12 +200,52 @@ def _triangle_indices(name, row, col, offset, lower, dtype, device):
     dtype = dt.int64 if dtype is None else dtype
     if dtype.is_floating_point or dtype is dt.bool_:
         raise NotImplementedError(f'"{name}" not implemented for \'{dt.scalar_name(dtype)}\'')
+    row, col, offset = (operator.index(v) for v in (row, col, offset))  # (0-d integer tensors too)
     for what, n in (("row", row), ("col", col)):
         if n < 0:
             raise RuntimeError(f"{what} must be non-negative, got{n}")  # torch's text, without a space
-    pairs = [(i, j) for i in range(row) for j in range(col)
-             if (j - i <= offset if lower else j - i >= offset)]
-    return tensor([[p[0] for p in pairs], [p[1] for p in pairs]], dtype=dtype, device=device).reshape(2, -1)
+    # torch counts the result first, checks and allocates it, then fills it: a matrix of 2**31 rows is its
+    # refusal at once, where a loop over the matrix's elements took minutes
+    if lower:
+        n = _tril_size(row, col, offset)
+    else:
+        n = wrap_int(wrap_int(row * col) - _tril_size(row, col, offset - 1))
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [2, {n}]")
+    check_storage((2, n), dtype)
+    out = empty((2, n), dtype=dtype, device=device)
+    if n == 0:
+        return out
+    # the rows holding elements (one or more each) and, in each, the first column and the count
+    if lower:
+        offset = min(offset, col)
+        rows = arange(max(0, -offset), row, device=device)
+        first = rows * 0
+        counts = (rows + (offset + 1)).clamp(max=col)
+    else:
+        offset = max(offset, -row)
+        rows = arange(0, min(row, col - offset), device=device)
+        first = (rows + offset).clamp(min=0)
+        counts = col - first
+    ends = counts.cumsum(0)
+    out[0] = rows.repeat_interleave(counts)
+    out[1] = arange(n, device=device) - (ends - counts - first).repeat_interleave(counts)
+    return out
+
+
+def _tril_size(row: int, col: int, offset: int) -> int:
+    """The number of elements of a ``row`` x ``col`` matrix's lower triangle to the ``offset``-th diagonal:
+    torch's get_tril_size, a trapezoid then a rectangle."""
+    if row == 0 or col == 0:
+        return 0
+    first_row = min(col, 1 + offset) if offset > 0 else int(row + offset > 0)
+    last_row = max(0, min(col, row + offset))
+    all_rows = max(0, min(row, row + offset))
+    trapezoid_rows = last_row - first_row + 1
+    size = wrap_int((first_row + last_row) * trapezoid_rows) >> 1  # (torch's int64 products wrap)
+    if all_rows > trapezoid_rows:
+        size = wrap_int(size + wrap_int((all_rows - trapezoid_rows) * col))
+    return size
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):

@@ -7,6 +7,7 @@ device and its gradient is autograd's; only heaviside has none, as in PyTorch.
 from __future__ import annotations
 
 import math
+import operator
 
 from ... import _warnings
 from ... import dtypes as dt
@@ -21,7 +22,7 @@ from ...tensor import Tensor
 from .. import return_types
 from ..argcheck import typename
 from ..common import Formula
-from ..creation import arange
+from ..creation import arange, check_storage
 from ..dispatch import apply, apply_like
 from ..primitives import reductions as red
 from ..creation import full
@@ -119,13 +120,25 @@ def _diag_embedded(input, offset, dim1, dim2):
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     n = input.shape[-1] if input.dim() else 1
-    m = n + abs(offset)
+    m = n + abs(operator.index(offset))  # (a 0-d integer tensor too)
+    _allocated_first([*input.shape[:-1]], (d1, d2), m, input)
     x = pad(input.reshape(*input.shape[:-1], n), (0, abs(offset)))
     values = x.unsqueeze(-1 if offset >= 0 else -2).expand(*x.shape[:-1], m, m)
     rows = arange(m, device=input.device)
     on_diagonal = (rows.unsqueeze(0) - rows.unsqueeze(1)) == offset  # column - row
     out = values.masked_fill(~on_diagonal, 0)
     return out.movedim((-2, -1), (d1, d2)) if (d1, d2) != (n_out - 2, n_out - 1) else out
+
+
+def _allocated_first(shape: list, dims: tuple, m: int, input) -> None:
+    """torch's diag_embed makes its result (``shape`` with ``m`` at both ``dims``) before it writes the
+    diagonal: its size checked, and one of 2**31 elements or more allocated, so that a result the machine
+    cannot hold is refused at once in the allocator's words (an offset of 2**31 built an 8 GiB row first)."""
+    for d in sorted(dims):
+        shape.insert(d, m)
+    check_storage(shape, input.dtype)
+    if math.prod(shape) >= 2 ** 31:
+        input.new_empty(shape)
 
 
 @composite(samples=lambda: [

@@ -456,19 +456,29 @@ def _dims_list(dims, name, position):
 def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
     """Sum of products over the dims ``dims`` (a count of trailing/leading dims, or two lists), as
     ``torch.tensordot``."""
+    # torch's Python: a count (an int, whose check reads both ranks; or a one-element tensor, which reads
+    # none) or two lists, then its binding's parse of both tensors and the lists
+    counted = isinstance(dims, Tensor) and dims.numel() <= 1
     if isinstance(dims, Tensor):
-        dims = dims.tolist() if dims.numel() > 1 else int(dims.item())
+        dims = int(dims.item()) if counted else dims.tolist()
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        if dims > min(a.dim(), b.dim()):
-            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
-        dims_a, dims_b = list(range(-dims, 0)), list(range(dims))
+        if not counted:
+            for x in (a, b):
+                if not isinstance(x, Tensor):
+                    raise AttributeError(f"'{type(x).__name__}' object has no attribute 'dim'")
+            if dims > min(a.dim(), b.dim()):
+                raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        dims = (list(range(-dims, 0)), list(range(dims)))
     elif not isinstance(dims, (tuple, list)):  # torch's Python takes no NumPy integer here
         raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or "
                            f"list[list[int]] containing two lists, but got dims={dims}")
-    else:
-        dims_a, dims_b = _dims_list(dims[0], "dims_self", 3), _dims_list(dims[1], "dims_other", 4)
+    for i, (arg, x) in enumerate((("input", a), ("other", b))):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"tensordot(): argument '{arg}' (position {i + 1}) must be Tensor, not "
+                            f"{type(x).__name__}")
+    dims_a, dims_b = _dims_list(dims[0], "dims_self", 3), _dims_list(dims[1], "dims_other", 4)
     if len(dims_a) != len(dims_b):
         raise RuntimeError("both dimension lists should have same length")
     if a.dtype is not b.dtype:

@@ -6,7 +6,7 @@ from ...backends import get_backend
 from ...shape import broadcast_shapes
 from ...tensor import Tensor
 from ... import dtypes as dt
-from ..common import Formula, check_fits, in_float32, scalar_first, scalar_tensor
+from ..common import Formula, check_fits, in_float32, refuse_numbers, scalar_first, scalar_tensor
 from ..dispatch import apply
 from ..primitives.special import fused_multiply_add_kernel, lerp_kernel
 from ...autograd.graph import SEQUENCE
@@ -140,6 +140,8 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1):
     """``input + value * tensor1 * tensor2``, as ``torch.addcmul``."""
     if deprecated:  # addcmul(input, value, tensor1, tensor2), deprecated
         value, (tensor1, tensor2) = scalar_first("addcmul", (tensor1, tensor2, *deprecated), 2)
+    if type(input) is not Tensor or type(tensor1) is not Tensor or type(tensor2) is not Tensor:
+        refuse_numbers("addcmul", input=input, tensor1=tensor1, tensor2=tensor2)
     if all(t.dtype is dt.bool_ for t in (input, tensor1, tensor2)):
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     value = _read_as(value, input, tensor1, tensor2)
@@ -175,6 +177,8 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1):
     """``input + value * tensor1 / tensor2``, as ``torch.addcdiv``."""
     if deprecated:  # addcdiv(input, value, tensor1, tensor2), deprecated
         value, (tensor1, tensor2) = scalar_first("addcdiv", (tensor1, tensor2, *deprecated), 2)
+    if type(input) is not Tensor or type(tensor1) is not Tensor or type(tensor2) is not Tensor:
+        refuse_numbers("addcdiv", input=input, tensor1=tensor1, tensor2=tensor2)
     if not any(t.dtype.is_floating_point or t.dtype.is_complex for t in (tensor1, tensor2)):
         # torch refuses when both divided operands are integers (bool included), whatever input is
         # (sic: torch's text has two spaces in "future  release")

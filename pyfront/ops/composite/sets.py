@@ -12,9 +12,9 @@ from ... import dtypes as dt
 from ...autograd.function import no_derivative
 from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
-from ..argcheck import must_be
+from ..argcheck import bool_flags, must_be
 from ..common import check_fits
-from ..creation import arange, tensor as _tensor, zeros
+from ..creation import arange, check_storage, tensor as _tensor, zeros
 from ..primitives import reductions as red
 from ..primitives.elementwise import where
 from ..primitives.indexing import nonzero
@@ -101,6 +101,21 @@ def _unique_samples():
             s(T((0, 3)), dim=0, return_inverse=True, return_counts=True), s(T((2, 0)), dim=0)]
 
 
+def _flags_then_dim(input, dim, name, position, **flags):
+    """unique's and unique_consecutive's ``dim`` normalised, after torch's parser's checks in its order: the
+    dim's type (unique_dim's comes first in its signature; unique_consecutive's last), then the flags' (a
+    bool each), then the dim's range."""
+    if name == "unique_consecutive":
+        bool_flags(name, **flags)
+    try:
+        dim = _check_dim(input, dim, "unique_dim" if name == "_unique2" else name, position)
+    except IndexError:
+        bool_flags(name, **flags)
+        raise
+    bool_flags(name, **flags)
+    return dim
+
+
 @composite(grad=False, samples=_unique_samples)
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct elements (or slices along ``dim``) of ``input``, sorted, as ``torch.unique``.
@@ -109,11 +124,12 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     distinct element occurs. PyTorch sorts whatever ``sorted`` says; so does this. NaN is never
     equal to NaN, so each NaN is its own element.
     """
-    dim = _check_dim(input, dim, "unique_dim", 2)
-    refuse_on_meta("aten::_unique2" if dim is None else "aten::unique_dim", input)
+    name = "_unique2" if dim is None else "unique_dim"
+    dim = _flags_then_dim(input, dim, name, 2, sorted=sorted, return_inverse=return_inverse,
+                          return_counts=return_counts)
+    refuse_on_meta("aten::" + name, input)
     rows = _rows(input, dim)
     perm = red.argsort(rows[:, 0], 0, False, stable=True) if dim is None else _lexsort(rows)
-    name = "_unique2" if dim is None else "unique_dim"
     return _groups(rows.index_select(0, perm), perm, name, input, return_inverse, return_counts, dim)
 
 
@@ -125,7 +141,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     s(T((6, 2), "bool"), dim=1, return_counts=True)])
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept once."""
-    dim = _check_dim(input, dim, "unique_consecutive", None)
+    dim = _flags_then_dim(input, dim, "unique_consecutive", None, return_inverse=return_inverse,
+                          return_counts=return_counts)
     refuse_on_meta("aten::unique_consecutive", input)
     return _groups(_rows(input, dim), None, "unique_consecutive", input, return_inverse, return_counts, dim)
 
@@ -192,6 +209,7 @@ def histc(input, bins=100, min=0, max=0):
     # of bool) and the kernel's dtype
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    _edges_allocated(bins, input)
     if input.dtype.is_complex and min == max and input.numel():
         raise NotImplementedError(f"\"aminmax_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
     lo, hi = float(min), float(max)
@@ -223,6 +241,17 @@ def histc(input, bins=100, min=0, max=0):
     pos = pos.masked_fill(pos.isinf() | ~inside, 0).floor().clamp(0, bins - 1).to(dt.int64)
     counts = zeros(bins, dtype=input.dtype, device=input.device)
     return counts.index_add(0, pos, inside.to(input.dtype))
+
+
+def _edges_allocated(bins: int, input) -> None:
+    """torch's histc makes its ``bins + 1`` bin edges (of the input's dtype) before anything else: their
+    count and bytes checked, and 2**31 or more allocated, so that more than the machine holds is refused at
+    once in the allocator's words."""
+    if bins + 1 >= 2 ** 63:
+        raise RuntimeError("numel: integer multiplication overflow")
+    check_storage((bins + 1,), input.dtype)
+    if bins + 1 >= 2 ** 31:
+        input.new_empty(bins + 1)
 
 
 def _integer_edges(lo: float, hi: float, dtype) -> None:

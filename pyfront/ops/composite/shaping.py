@@ -4,7 +4,7 @@ from __future__ import annotations
 import operator
 
 from ... import dtypes as dt
-from ...shape import list_dims, normalize_dim, single_int_list, wrap_int
+from ...shape import list_dims, normalize_dim, refuse_symbolic, single_int_list, wrap_int
 from ...tensor import Tensor
 from ..common import Formula
 from ..creation import arange, check_storage, full, int_tuple, require_args, type_name
@@ -135,6 +135,7 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
     # torch's int[1] parse: one int, or a list parsed as every size argument's
     shifts = int_tuple(single_int_list(shifts, symint=True) or (shifts,), "roll", "shifts", 2)
     dims = () if dims is None else int_tuple(single_int_list(dims) or (dims,), "roll", "dims", 3)
+    refuse_symbolic("roll", shifts, dims)
     if not shifts:
         raise RuntimeError("`shifts` required")
     if not dims:
@@ -163,10 +164,12 @@ def repeat(input: Tensor, *sizes, repeats=None) -> Tensor:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
                            "dimensions of tensor")
     shape = (1,) * (len(sizes) - input.dim()) + tuple(input.shape)
-    target = [r * n for r, n in zip(sizes, shape)]
+    target = [wrap_int(r * n) for r, n in zip(sizes, shape)]  # (torch's int64 product)
     for n in target:
         if n < 0:
+            refuse_symbolic("repeat", sizes)
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {target}")
+    check_storage(target, input.dtype)  # (torch makes its result first)
     if all(r == 1 for r in sizes):
         return input.reshape(target).clone()
     # a new unit dim before every dim of the input's, expanded to the repeat count: a broadcast view, then one
@@ -379,6 +382,7 @@ def _padded(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
             if amount < 0:
                 length = out.shape[d] + amount
                 if length < 0:
+                    refuse_symbolic("constant_pad_nd", pad)
                     raise RuntimeError("narrow(): length must be non-negative.")
                 out = out.narrow(d, start, length)
     if max(pad, default=0) > 1 << 30:  # (only a huge amount can wrap or overflow: convs pad on every call)

@@ -430,6 +430,9 @@ def nonzero(input, *, as_tuple=False):
     """Coordinates of the non-zero elements: an (n, ndim) tensor, or one tensor per dim."""
     if input._batched:  # the output's size depends on each sample's data (an unbatched input's does not)
         raise RuntimeError(IN_TRANSFORM["nonzero"])
+    if type(as_tuple) is not bool:
+        from ..argcheck import bool_flags
+        bool_flags("nonzero", as_tuple=as_tuple)
     out = argwhere(input)
     if not as_tuple:
         return out

@@ -544,7 +544,8 @@ def _gcd_np(np, x, y, shift=0):
     """torch's Euclid in the dtype's own arithmetic: the absolute value of the dtype's minimum wraps to
     itself, and the remainders take the dividend's sign, so gcd(-128, 6) is -2 in int8, not 2."""
     with np.errstate(all="ignore"):
-        a, b = np.abs(x), np.abs(y)
+        # (broadcast first: where every a is 0 the loop ends at once, and |y| alone has y's shape)
+        a, b = (np.array(v) for v in np.broadcast_arrays(np.abs(x), np.abs(y)))
         # Euclid on 64-bit integers ends within 93 steps (Lame); the bound also ends a float operand's
         # NaN remainders, which the primitive may meet below gcd's own dtype check (its planned path)
         for _ in range(100):
