@@ -289,16 +289,25 @@ def _hook_result(hook, out, old):
 def _made_here(g, in_grads, grads, node) -> bool:
     """Whether the gradient ``g`` among ``node``'s results ``in_grads`` was made by its VJP, so no one
     else sees it: not a gradient passed on (one of ``grads``), nor one given to two inputs, nor a tensor
-    the node saved. Only a registry op's VJP is known to return nothing else; a node hook sees them all."""
-    if not isinstance(node, OpNode) or node._hooks:
+    the node saved. Only a registry op's VJP and a Function's whose class says so (``fresh_gradients``: a
+    Formula's derivative, written in ops as a VJP) are known to return nothing else; a node hook sees them
+    all."""
+    if isinstance(node, OpNode):
+        saved = [s.tensor for s in node.saved if s is not None]
+    elif getattr(getattr(node, "_forward_cls", None), "fresh_gradients", False):
+        # (a Function's saved tensors come back unpacked as other objects: their memory is compared)
+        saved = [s.tensor for s, _ in node._saved or () if s is not None and s.tensor is not None]
+        if any(t._storage is g._storage for t in saved):
+            return False
+    else:
         return False
-    if [x is g for x in in_grads].count(True) != 1:
+    if node._hooks or [x is g for x in in_grads].count(True) != 1:
         return False
     for x in grads:
         if x is g:
             return False
-    for s in node.saved:
-        if s is not None and s.tensor is g:
+    for t in saved:
+        if t is g:
             return False
     return True
 

@@ -264,6 +264,10 @@ class Formula(Function):
     tensors, numbers or None; a formula of differentiable ops makes the result twice differentiable.
     ``backward.reads_result``: it reads the result too, given as its keyword ``result`` (and saved)."""
 
+    # its derivatives are made in ops, as a VJP's: a gradient a leaf alone receives becomes its .grad with no
+    # copy (the engine's _made_here), where a user's Function may hand back a tensor it keeps
+    fresh_gradients = True
+
     @classmethod
     def apply(cls, value, backward, *inputs):
         # where nothing records and no tangent flows, the value alone (under no_grad, as apply runs it: a
