@@ -268,3 +268,22 @@ def test_whole_nanmedian_matches_torch_on_edge_values(dtype):
                 ours.nanmedian().backward()
                 theirs.nanmedian().backward()
                 np.testing.assert_array_equal(ours.grad.double().numpy(), theirs.grad.double().numpy())
+
+
+@pytest.mark.parametrize("kind, a, b", [("normal", 0.0, 1.0), ("normal", 2.0, 3.0), ("uniform", -2.0, 5.0),
+                                        ("randint", -3, 1000)])
+def test_random_values_drawn_in_pieces_are_one_stream(monkeypatch, kind, a, b):
+    """A large draw is made a piece at a time (its words and temporaries kept in cache): pieces of a few
+    words give the values of one draw of them all, unaligned offsets too, and the pure-Python stream's where
+    no libm function is involved."""
+    from pyfront.backends import get_backend, numpy as backend, philox
+    from pyfront import dtypes as dt
+    cpu = get_backend(pyfront.empty(0)._storage.device)
+    dtype = dt.int64 if kind == "randint" else dt.float64
+    for offset in (0, 3, 10):
+        whole = cpu.random(kind, 37, dtype, 11, offset, a, b).data.tolist()
+        monkeypatch.setattr(backend, "_RANDOM_WORDS", 8)
+        assert cpu.random(kind, 37, dtype, 11, offset, a, b).data.tolist() == whole
+        monkeypatch.undo()
+        if kind != "normal":
+            assert whole == philox.random_values(kind, 37, 11, offset, a, b)
