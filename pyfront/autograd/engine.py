@@ -292,22 +292,19 @@ def _made_here(g, in_grads, grads, node) -> bool:
     the node saved. Only a registry op's VJP and a Function's whose class says so (``fresh_gradients``: a
     Formula's derivative, written in ops as a VJP) are known to return nothing else; a node hook sees them
     all."""
-    if isinstance(node, OpNode):
-        saved = [s.tensor for s in node.saved if s is not None]
-    elif getattr(getattr(node, "_forward_cls", None), "fresh_gradients", False):
-        # (a Function's saved tensors come back unpacked as other objects: their memory is compared)
-        saved = [s.tensor for s, _ in node._saved or () if s is not None and s.tensor is not None]
-        if any(t._storage is g._storage for t in saved):
-            return False
-    else:
+    op = isinstance(node, OpNode)
+    if not op and not getattr(getattr(node, "_forward_cls", None), "fresh_gradients", False) or node._hooks:
         return False
-    if node._hooks or [x is g for x in in_grads].count(True) != 1:
+    if [x is g for x in in_grads].count(True) != 1:
         return False
     for x in grads:
         if x is g:
             return False
-    for t in saved:
-        if t is g:
+    if not op:  # a Function's saved tensors come back unpacked as other objects: their memory is compared
+        return not any(s is not None and s.tensor is not None and s.tensor._storage is g._storage
+                       for s, _ in node._saved or ())
+    for s in node.saved:
+        if s is not None and s.tensor is g:
             return False
     return True
 
