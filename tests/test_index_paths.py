@@ -29,7 +29,8 @@ def _run(lib, index, grad=True):
 
 @pytest.mark.parametrize("index", [
     lambda lib: lib.tensor([1, -1, 1]), lambda lib: lib.tensor([[0, 3], [3, 3]]), lambda lib: lib.tensor([4]),
-    lambda lib: lib.tensor([-5]), lambda lib: lib.tensor([0, 2], dtype=lib.int32), lambda lib: lib.tensor([], dtype=lib.int64),
+    lambda lib: lib.tensor([-5]), lambda lib: lib.tensor([[0, 7], [-9, 1]]),
+    lambda lib: (lib.tensor([0, 1]), lib.tensor([2, 3])), lambda lib: (lib.tensor([0, 9]), lib.tensor([5, 3])), lambda lib: lib.tensor([0, 2], dtype=lib.int32), lambda lib: lib.tensor([], dtype=lib.int64),
     lambda lib: lib.tensor(2), lambda lib: lib.tensor([True, False, True, True]),
     lambda lib: (slice(None), lib.tensor([2, 0, 2])), lambda lib: lib.arange(8).reshape(2, 4).t()[:, 0] % 4])
 def test_indexing_by_one_tensor_matches_torch(index):
