@@ -233,7 +233,8 @@ def half_array(np, values, d: dtype = float16):
             arr = float8_to_float32(np, arr)
         bits = arr.astype(np.float32).view(np.uint32).astype(np.uint64)
         return float8.encode(d.name, bits, np.where).astype(np.uint8).view(want)
-    if arr.dtype != want and arr.dtype.kind != "b":
+    # (a float32 array, the commonest, goes as it is: no copy of it, and no dtype.name, a slow property)
+    if arr.dtype != want and arr.dtype.kind != "b" and arr.dtype != np.float32:
         arr = float8_to_float32(np, arr) if arr.dtype.name in float8.NAMES else arr.astype(np.float32)
     return arr.astype(want)
 

@@ -289,14 +289,20 @@ def _hook_result(hook, out, old):
 def _made_here(g, in_grads, grads, node) -> bool:
     """Whether the gradient ``g`` among ``node``'s results ``in_grads`` was made by its VJP, so no one
     else sees it: not a gradient passed on (one of ``grads``), nor one given to two inputs, nor a tensor
-    the node saved. Only a registry op's VJP is known to return nothing else; a node hook sees them all."""
-    if not isinstance(node, OpNode) or node._hooks:
+    the node saved. Only a registry op's VJP and a Function's whose class says so (``fresh_gradients``: a
+    Formula's derivative, written in ops as a VJP) are known to return nothing else; a node hook sees them
+    all."""
+    op = isinstance(node, OpNode)
+    if not op and not getattr(getattr(node, "_forward_cls", None), "fresh_gradients", False) or node._hooks:
         return False
     if [x is g for x in in_grads].count(True) != 1:
         return False
     for x in grads:
         if x is g:
             return False
+    if not op:  # a Function's saved tensors come back unpacked as other objects: their memory is compared
+        return not any(s is not None and s.tensor is not None and s.tensor._storage is g._storage
+                       for s, _ in node._saved or ())
     for s in node.saved:
         if s is not None and s.tensor is g:
             return False

@@ -80,6 +80,12 @@ def _wrap_int(value: int, dtype) -> int:
     return value - (1 << bits) if dtype.is_signed and value >= 1 << (bits - 1) else value
 
 
+def spelled_number(value):
+    """``value`` as a key that tells apart the numbers an op tells apart: the number itself where == is
+    exact, its repr where it is not (0.0 == -0.0, nan != nan), with its type (1, 1.0 and True)."""
+    return type(value), value if value == value and value else repr(value)
+
+
 def scalar_tensor(value, dtype, device) -> Tensor:
     """A 0-d tensor for a Python number operand; it ranks below tensors in type promotion.
 
@@ -94,7 +100,7 @@ def scalar_tensor(value, dtype, device) -> Tensor:
         if not -0x8000000000000000 <= value < 0x10000000000000000:  # int64 or uint64, as torch reads it
             dt.check_number(value)
         value = _wrap_int(value, dtype)  # as torch's C cast: int8(t) + 1000 adds -24
-    # the value itself where == is exact; repr where it is not: 0.0 == -0.0 and nan != nan
+    # spelled_number's key, inline (a call is a visible share of x * 2.0)
     key = (device.type, type(value), value if value == value and value else repr(value), dtype)
     t = _SCALARS.get(key)
     if t is None:
@@ -257,6 +263,10 @@ class Formula(Function):
     infinities (NaN) for an infinite ``g`` where torch's one product is infinite. Inputs may be
     tensors, numbers or None; a formula of differentiable ops makes the result twice differentiable.
     ``backward.reads_result``: it reads the result too, given as its keyword ``result`` (and saved)."""
+
+    # its derivatives are made in ops, as a VJP's: a gradient a leaf alone receives becomes its .grad with no
+    # copy (the engine's _made_here), where a user's Function may hand back a tensor it keeps
+    fresh_gradients = True
 
     @classmethod
     def apply(cls, value, backward, *inputs):

@@ -94,7 +94,7 @@ def apply(op, *inputs, _name=None, **attrs):
     plan = None
     # inline, not a helper's call: this runs for every op. An op whose few attributes settle its
     # output dtype and rule (a cast's dtype) is planned per value of them
-    if kind == "elementwise" and (not attrs or op.extra.get("plan_attrs")):
+    if kind == "elementwise" and (not attrs or (spelled := op.extra.get("plan_attrs"))):
         first = inputs[0]
         dtype, device, shape = first.dtype, first._storage.device, first._shape
         layouts = []
@@ -110,7 +110,10 @@ def apply(op, *inputs, _name=None, **attrs):
                 odd = True
             layouts.append(t._layout)
         else:
-            key = (op, dtype, device.type, *attrs.values()) if attrs else (op, dtype, device.type)
+            # (``plan_attrs`` True: the values as they are; a function: the values spelled apart where
+            # == would merge two the rule tells apart, as clamp's -0.0 and 0.0 bounds)
+            key = ((op, dtype, device.type, *(attrs.values() if spelled is True else spelled(attrs)))
+                   if attrs else (op, dtype, device.type))
             plan = _PLANS.get(key)
             if plan is None:
                 plan = _plan(op, inputs, dtype, get_backend(device), key, attrs)

@@ -13,6 +13,7 @@ from ...autograd.function import Function, no_derivative
 from ...shape import normalize_dim
 from ...tensor import Tensor
 from .. import return_types
+from ..dispatch import apply
 from ..creation import full, full_like, linspace, tensor, zeros
 from ..argcheck import invalid_combination, must_be
 from ..common import Formula, in_float32
@@ -267,6 +268,10 @@ def nanmedian(input, dim=None, keepdim=False):
             value = tensor(math.nan, device=input.device).to(input.dtype)
         else:
             _refuse_median(input, dim)
+            if input.device.type == "cpu":  # one kernel: the sort, the NaN counted and a zero's sign
+                value = apply(red.median_op, input.detach(), dims=tuple(range(input.dim())), keepdim=False,
+                              nan_ties=True, nan_skipped=True)
+                return _SharedTies.apply(input, value) if input.requires_grad or carries(input) else value
             values = sort(input.detach().reshape(-1), stable=True).values
             k = _nan_rank(values, 0)
             value = values.gather(0, k.reshape(1)).reshape(()) if isinstance(k, Tensor) else values[k]

@@ -36,7 +36,10 @@ def _check_bounds(np, indices, sizes):
     """Raise for the first bad index in (element, index-tensor) order, as PyTorch's kernels do."""
     if not indices or not indices[0].size:
         return
-    flat = np.stack([np.broadcast_to(i, indices[0].shape).reshape(-1) for i in indices])
+    if len(indices) == 1:  # one index tensor (x[idx]): np.stack and np.broadcast_to were most of the check
+        flat = indices[0].reshape(1, -1)
+    else:
+        flat = np.stack([np.broadcast_to(i, indices[0].shape).reshape(-1) for i in indices])
     limits = np.array(sizes, dtype=np.int64).reshape(-1, 1)
     bad = (flat >= limits) | (flat < -limits)
     if np.count_nonzero(bad):  # (not bad.any(): NumPy's Python wrapper, ~3x the time, per indexing op)

@@ -313,14 +313,22 @@ amax_op = _extreme("amax", "amax")
 amin_op = _extreme("amin", "amin")
 
 
-def _median_np(np, x, dims, keepdim, nan_ties):
-    flat = np.sort(x.reshape(-1))  # NaN sorts last, and a NaN anywhere makes the median NaN
+def _median_np(np, x, dims, keepdim, nan_ties, nan_skipped=False):
+    """The lower median of every element; ``nan_skipped`` (nanmedian's, the cpu's alone): of those not NaN,
+    the first NaN in row-major order where all are."""
+    flat = np.sort(x.reshape(-1))  # NaN sorts last
     if flat.size == 0:  # no identity: NaN for floats, and for integers the lowest value, as PyTorch
         return np.array(np.nan if x.dtype.kind == "f" else np.iinfo(x.dtype).min)
     last = flat[-1]
     if x.dtype.kind == "f" and np.isnan(last):
-        return last
-    nth = (flat.size - 1) // 2
+        if not nan_skipped:  # a NaN anywhere makes the median NaN
+            return last
+        count = flat.size - np.count_nonzero(np.isnan(flat))
+        nth = max((count - 1) // 2, 0)
+        if not count:
+            return x.reshape(-1)[0]
+    else:
+        nth = (flat.size - 1) // 2
     if getattr(np, "__name__", None) != "numpy":  # (a compute module of another kind: the sort's)
         return flat[nth]
     from .tie_order import signed_zero_median  # which of -0.0 and 0.0 torch's nth_element leaves there
