@@ -79,6 +79,17 @@ def _rsqrt(np, x):
 
 
 # -- var, std, var_mean, std_mean -------------------------------------------------------------------
+def two_pass(input, dims, with_mean) -> bool:
+    """Whether torch's CPU kernel takes var's or std's whole-tensor path (a float32 or float64 input, one
+    output element, not var_mean's or std_mean's): the deviations from the input's mean in its own dtype (a
+    sum, divided), not from a running (Welford) mean in float64."""
+    return not with_mean and input.dtype in _TWO_PASS and \
+        math.prod([n for d, n in enumerate(input.shape) if d not in dims]) == 1
+
+
+_TWO_PASS = (dt.float32, dt.float64)
+
+
 def _running_center(np, x, dims):
     """_running_center's steps (composite/reductions.py): each slice's first element plus the mean of the
     differences from it, each term x / N - first / N; the plain mean (NaN) of no elements."""
@@ -89,28 +100,32 @@ def _running_center(np, x, dims):
     return first + np.add.reduce(x / n - first / n, dims, keepdims=True)
 
 
-def _moment_np(np, x, dims, keepdim, dof, root, running, with_mean):
-    """_moment's steps (composite/reductions.py): var, or std scaled by the largest deviation, the
-    deviations from the mean (var_mean's and std_mean's ``running`` center); with the running mean beside
-    them (var_mean, std_mean)."""
-    t = x.dtype.type
-    d = x - (_running_center(np, x, dims) if running else _plain_mean(np, x, dims))
-    if root:
-        # amax's value where it is used, positive and finite (its NaN bits and zero signs go to the 1)
-        s = np.maximum.reduce(np.abs(d), dims, keepdims=True)
-        s = _where_np(np, (s > 0) & np.isfinite(s), s, np.asarray(t(1)))
-        q = d / s
-        moment = np.add.reduce(np.sqrt(np.add.reduce(q * q, dims, keepdims=True) / t(dof)) * s, dims,
-                               keepdims=keepdim)
-    else:
-        moment = np.add.reduce(d * d, dims, keepdims=keepdim) / t(dof)
-    if not with_mean:
-        return moment
-    mean = _mean(np, x, dims)
-    return moment, mean if keepdim else mean.reshape(moment.shape)
+def _moment_np(np, x, dims, keepdim, dof, root, two_pass, with_mean, order, target):
+    """_moment's steps on the cpu (composite/reductions.py), torch's CPU kernel's order: the deviations in
+    float64 from the center (the input's own mean ``two_pass``, else the running center in float64), their
+    squares summed there, divided by ``dof``, the root taken, the outputs a tie could round otherwise settled
+    (_settle_np), then rounded to the input's dtype; with the center beside them, rounded likewise (var_mean,
+    std_mean)."""
+    wide = np.ascontiguousarray(x, np.float64)  # (as the composite's: its sums' order is the layout's)
+    center = _plain_mean(np, x, dims).astype(np.float64) if two_pass else _running_center(np, wide, dims)
+    d = wide - center
+    ssq = np.add.reduce(d * d, dims, keepdims=True)
+    moment = np.sqrt(ssq / np.float64(dof)) if root else ssq / np.float64(dof)
+    if target != "float64":
+        moment, center = _settle_np(np, wide, ssq, moment, center, dims, dof, root, two_pass, order, target)
+    if target == "bfloat16":  # torch's float to bfloat16 gives every NaN as 0x7FC0
+        moment, center = _plain_nan(np, moment), _plain_nan(np, center)
+    shape = reduced_shape(x.shape, dims, keepdim)
+    moment = moment.astype(x.dtype).reshape(shape)
+    return (moment, center.astype(x.dtype).reshape(shape)) if with_mean else moment
 
 
-def _moment_infer(x, dims, keepdim, dof, root, running, with_mean):
+def _plain_nan(np, r):
+    """``r`` with each NaN the positive quiet one."""
+    return np.where(r == r, r, np.float64(math.nan))
+
+
+def _moment_infer(x, dims, keepdim, dof, root, two_pass, with_mean, order, target):
     shape = reduced_shape(x.shape, dims, keepdim)
     return [(shape, x.dtype)] * (2 if with_mean else 1)
 
@@ -118,11 +133,102 @@ def _moment_infer(x, dims, keepdim, dof, root, running, with_mean):
 _moment_op = register(OpDef("moment", "other", _moment_infer, _moment_np, None))
 
 
-def moment(input, dims, keepdim, dof, root, running, with_mean):
-    """var (std where ``root``) over ``dims`` divided by ``dof`` (a negative one clamped at 0), the mean
-    a running one where ``running``; (that, the running mean) ``with_mean``."""
-    return apply(_moment_op, input, dims=dims, keepdim=keepdim, dof=max(dof, 0), root=root, running=running,
-                 with_mean=with_mean)
+def moment(input, dims, keepdim, dof, root, with_mean):
+    """var (std where ``root``) over ``dims`` divided by ``dof`` (a negative one clamped at 0), as torch's CPU
+    kernel; (that, the mean) ``with_mean``."""
+    two = two_pass(input, dims, with_mean)
+    return apply(_moment_op, input, dims=dims, keepdim=keepdim, dof=max(dof, 0), root=root, two_pass=two,
+                 with_mean=with_mean, order=kernel_order(input, () if two else dims), target=input.dtype.name)
+
+
+# -- ties: torch's own steps where the order of the float64 sums could decide the rounding --------------------
+def kernel_order(input, dims) -> tuple:
+    """The dims (all of them where ``dims`` is empty) in the order torch's CPU reduction walks them, outermost
+    first: by the input's strides, the smallest innermost (TensorIterator's order of reduced dims)."""
+    strides = input.stride()
+    return tuple(sorted(dims or range(input.dim()), key=lambda d: -abs(strides[d])))
+
+
+_TOLERANCE = 2.0 ** -36  # well past the rounding error of N float64 steps (N * 2^-53 <= 2^-40 for N <= 2^13)
+_BUDGET = 1 << 16  # elements worth walking in Python: a non-finite tensor's every slice is unsure
+
+
+def _rounded(np, r, target):
+    """float64 ``r`` as torch rounds its kernel's result to ``target``: to float, then to the 16-bit type
+    (a bfloat16's float bits rounded to nearest even in their top half)."""
+    f = r.astype(np.float32)
+    if target == "float16":
+        return f.astype(np.float16)
+    if target == "bfloat16":
+        u = f.view(np.uint32)
+        return (u + np.uint32(0x7FFF) + ((u >> np.uint32(16)) & np.uint32(1))) >> np.uint32(16)
+    return f
+
+
+def _unsure(np, r, spread, target):
+    """Where float64 results ``r``, each within ``spread`` of torch's, may round to another ``target`` value
+    than torch's (or are not finite: torch's infinities and NaNs follow its steps)."""
+    lo, hi = _rounded(np, r - spread, target), _rounded(np, r + spread, target)
+    return (lo != hi) | ~np.isfinite(r)
+
+
+def _settle_np(np, wide, ssq, moment, center, dims, dof, root, two_pass, order, target):
+    """``moment`` and ``center`` (float64, the dims kept) with each output whose rounding the order of the
+    sums could change recomputed by torch's own steps (_welford or _two_pass_sum), in its order."""
+    scale = np.abs(center) + np.sqrt(ssq)  # bounds |x| in the slice
+    loose = _unsure(np, moment, np.abs(moment) * _TOLERANCE, target)
+    if not two_pass:
+        loose |= _unsure(np, center, scale * _TOLERANCE, target)
+    if not loose.any():
+        return moment, center
+    kept = [d for d in range(wide.ndim) if d not in order]
+    slices = wide.transpose(kept + list(order)).reshape(loose.size, -1)
+    rows = np.flatnonzero(loose.reshape(-1))
+    if rows.size * slices.shape[1] > _BUDGET:
+        return moment, center
+    moment, center = moment.copy(), center.copy()
+    for i in rows:
+        values = slices[i].tolist()
+        if two_pass:
+            ssq_i, mean = _two_pass_sum(values, float(center.reshape(-1)[i])), None
+        else:
+            mean, ssq_i = _welford(values)
+            center.reshape(-1)[i] = mean
+        var = np.float64(ssq_i) / np.float64(dof)
+        moment.reshape(-1)[i] = np.sqrt(var) if root else var
+    return moment, center
+
+
+def _welford(values):
+    """torch's WelfordOps over ``values`` (Python floats: C doubles, in its order): (mean, sum of squares)."""
+    mean = ssq = 0.0
+    for n, v in enumerate(values, 1):
+        delta = v - mean
+        mean += delta / n
+        ssq += delta * (v - mean)
+    return mean, ssq
+
+
+def _two_pass_sum(values, mean):
+    """std_var_all_cpu's sum of squared deviations from ``mean``, one by one in its order."""
+    total = 0.0
+    for v in values:
+        total += (v - mean) * (v - mean)
+    return total
+
+
+def _settle_infer(wide, ssq, moment, center, **attrs):
+    return [(moment.shape, moment.dtype), (center.shape, center.dtype)]
+
+
+_settle_op = register(OpDef("settle_moments", "other", _settle_infer,
+                            lambda np, *arrays, **attrs: _settle_np(np, *arrays, **attrs), None))
+
+
+def settle(wide, ssq, moment, center, dims, dof, root, two_pass, order, target):
+    """_settle_np as an op of the composite's float64 tensors (the dims kept)."""
+    return apply(_settle_op, wide, ssq, moment, center, dims=dims, dof=dof, root=root, two_pass=two_pass,
+                 order=order, target=target)
 
 
 # -- layer_norm and group_norm ------------------------------------------------------------------------
