@@ -146,7 +146,7 @@ class _Moment(Function):
         ctx.args = dims, keepdim, dof, root, two_pass
         # torch's value divides by N - correction clamped at 0 (inf for a negative one), its gradient by it as
         # it is
-        moment, mean = _moment(input, dims, keepdim, dof if dof > 0 else 0, root, two_pass)
+        moment, mean = _moment(input, dims, keepdim, dof if dof > 0 else 0, root, two_pass, with_mean)
         return (moment, mean) if with_mean else moment
 
     @staticmethod
@@ -183,24 +183,32 @@ def _var_backward(g, x, dims, dof):
     return 2.0 / dof * g * d if dof else g * (math.inf * d)
 
 
-def _moment(input, dims, keepdim, dof, root, two_pass):
+def _moment(input, dims, keepdim, dof, root, two_pass, with_mean=False):
     """(var or std, the mean) as torch's CPU kernel computes them (moments._moment_np takes these steps as
     one op): the squared deviations summed in float64, rounded to float, then to a 16-bit dtype; on a device
     without float64 (webgpu), float16 and bfloat16 in float32 and the rest in the input's dtype."""
     device = input._storage.device
     if not host_rules(device) and device.type != "meta":
-        return _narrow_moment(input, dims, keepdim, dof, root, two_pass)
+        return _narrow_moment(input, dims, keepdim, dof, root, two_pass)  # (its mean computed anyway)
     wide = input.double().contiguous()
-    center = input.mean(dims, keepdim=True).double() if two_pass else _running_center(dims)(wide)
+    center = _center(input, wide, dims, two_pass)
     d = wide - center
     ssq = (d * d).sum(dims, keepdim=True)
     moment = (ssq / dof).sqrt() if root else ssq / dof
     if input.dtype is not dt.float64 and host_rules(device) and not (_DUAL[0] or _vmap_blocks[0]):
-        order = moments.kernel_order(input, () if two_pass else dims)
-        moment, center = moments.settle(wide, ssq, moment, center, dims, dof, root, two_pass, order,
-                                        input.dtype.name)
+        moment, center = moments.settle(input, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean)
     shape = red.reduced_shape(input.shape, dims, keepdim)
     return tuple(_rounded(t, input.dtype).reshape(shape) for t in (moment, center))
+
+
+def _center(input, wide, dims, two_pass):
+    """Where the deviations are taken from (the dims kept, float64): a whole float32 or float64 reduction's
+    (``two_pass``) the input's plain mean in its dtype, as torch's; else torch's running mean in float64 is
+    the exact mean to within its rounding: a float32 or 16-bit input's plain mean in float64 (whose sum
+    neither overflows nor rounds a constant), a float64 input's the running center."""
+    if two_pass:
+        return input.mean(dims, keepdim=True).double()
+    return _running_center(dims)(wide) if input.dtype is dt.float64 else wide.mean(dims, keepdim=True)
 
 
 def _rounded(wide, dtype):

@@ -100,19 +100,29 @@ def _running_center(np, x, dims):
     return first + np.add.reduce(x / n - first / n, dims, keepdims=True)
 
 
-def _moment_np(np, x, dims, keepdim, dof, root, two_pass, with_mean, order, target):
+def _center_np(np, x, wide, dims, two_pass, target):
+    """_center's steps (composite/reductions.py): the input's plain mean in its dtype ``two_pass``, else in
+    float64, where a float32 or 16-bit input's sum neither overflows nor rounds a constant; a float64 input's
+    the running center."""
+    if two_pass:
+        return _plain_mean(np, x, dims).astype(np.float64)
+    return _running_center(np, wide, dims) if target == "float64" else _plain_mean(np, wide, dims)
+
+
+def _moment_np(np, x, dims, keepdim, dof, root, two_pass, with_mean, target):
     """_moment's steps on the cpu (composite/reductions.py), torch's CPU kernel's order: the deviations in
     float64 from the center (the input's own mean ``two_pass``, else the running center in float64), their
     squares summed there, divided by ``dof``, the root taken, the outputs a tie could round otherwise settled
     (_settle_np), then rounded to the input's dtype; with the center beside them, rounded likewise (var_mean,
     std_mean)."""
     wide = np.ascontiguousarray(x, np.float64)  # (as the composite's: its sums' order is the layout's)
-    center = _plain_mean(np, x, dims).astype(np.float64) if two_pass else _running_center(np, wide, dims)
+    center = _center_np(np, x, wide, dims, two_pass, target)
     d = wide - center
     ssq = np.add.reduce(d * d, dims, keepdims=True)
     moment = np.sqrt(ssq / np.float64(dof)) if root else ssq / np.float64(dof)
     if target != "float64":
-        moment, center = _settle_np(np, wide, ssq, moment, center, dims, dof, root, two_pass, order, target)
+        moment, center = _settle_np(np, x, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean,
+                                    target)
     if target == "bfloat16":  # torch's float to bfloat16 gives every NaN as 0x7FC0
         moment, center = _plain_nan(np, moment), _plain_nan(np, center)
     shape = reduced_shape(x.shape, dims, keepdim)
@@ -125,7 +135,7 @@ def _plain_nan(np, r):
     return np.where(r == r, r, np.float64(math.nan))
 
 
-def _moment_infer(x, dims, keepdim, dof, root, two_pass, with_mean, order, target):
+def _moment_infer(x, dims, keepdim, dof, root, two_pass, with_mean, target):
     shape = reduced_shape(x.shape, dims, keepdim)
     return [(shape, x.dtype)] * (2 if with_mean else 1)
 
@@ -136,66 +146,68 @@ _moment_op = register(OpDef("moment", "other", _moment_infer, _moment_np, None))
 def moment(input, dims, keepdim, dof, root, with_mean):
     """var (std where ``root``) over ``dims`` divided by ``dof`` (a negative one clamped at 0), as torch's CPU
     kernel; (that, the mean) ``with_mean``."""
-    two = two_pass(input, dims, with_mean)
-    return apply(_moment_op, input, dims=dims, keepdim=keepdim, dof=max(dof, 0), root=root, two_pass=two,
-                 with_mean=with_mean, order=kernel_order(input, () if two else dims), target=input.dtype.name)
+    return apply(_moment_op, input, dims=dims, keepdim=keepdim, dof=max(dof, 0), root=root,
+                 two_pass=two_pass(input, dims, with_mean), with_mean=with_mean, target=input.dtype.name)
 
 
-# -- ties: torch's own steps where the order of the float64 sums could decide the rounding --------------------
-def kernel_order(input, dims) -> tuple:
-    """The dims (all of them where ``dims`` is empty) in the order torch's CPU reduction walks them, outermost
-    first: by the input's strides, the smallest innermost (TensorIterator's order of reduced dims)."""
-    strides = input.stride()
-    return tuple(sorted(dims or range(input.dim()), key=lambda d: -abs(strides[d])))
-
-
-_TOLERANCE = 2.0 ** -36  # well past the rounding error of N float64 steps (N * 2^-53 <= 2^-40 for N <= 2^13)
+# -- ties: torch's own steps where the order of the float64 sums could decide the rounding --------------
 _BUDGET = 1 << 16  # elements worth walking in Python: a non-finite tensor's every slice is unsure
+_NEAR = 1 << 12  # float64 ulps from a rounding midpoint that the sums' order could cross (N ulps at most)
+# where a float64's bits round to the target's: the bits below its mantissa (float, then a 16-bit one's)
+_DROPPED = {"float32": (29,), "float16": (29, 42), "bfloat16": (29, 45)}
+_TIE_TESTS: dict = {}  # target -> its (offset, mask, width) NumPy words, made on first use (NumPy is optional)
 
 
-def _rounded(np, r, target):
-    """float64 ``r`` as torch rounds its kernel's result to ``target``: to float, then to the 16-bit type
-    (a bfloat16's float bits rounded to nearest even in their top half)."""
-    f = r.astype(np.float32)
+def _tie_tests(np, target):
+    tests = _TIE_TESTS.get(target)
+    if tests is None:  # |low bits - half| < _NEAR as one unsigned comparison: (u + _NEAR - half) & mask < 2 _NEAR
+        tests = _TIE_TESTS[target] = [
+            (np.uint64((1 << 64) + _NEAR - (1 << (bits - 1))), np.uint64((1 << bits) - 1), np.uint64(2 * _NEAR))
+            for bits in _DROPPED[target]]
+    return tests
+
+
+def _near_ties(np, r, target):
+    """Where float64 results ``r`` lie within _NEAR ulps of a midpoint of ``target``'s (or of float's, where
+    torch rounds to float first), or are not finite: where the order of the float64 sums could decide the
+    result, or torch's steps decide its infinities and NaNs. (A float16 subnormal's rounding, at a fixed
+    2^-24, counts as near.)"""
+    u = r.view(np.uint64)
+    near = ~np.isfinite(r)
+    for offset, mask, width in _tie_tests(np, target):
+        near |= ((u + offset) & mask) < width
     if target == "float16":
-        return f.astype(np.float16)
-    if target == "bfloat16":
-        u = f.view(np.uint32)
-        return (u + np.uint32(0x7FFF) + ((u >> np.uint32(16)) & np.uint32(1))) >> np.uint32(16)
-    return f
+        near |= np.abs(r) < 2.0 ** -14
+    return near
 
 
-def _unsure(np, r, spread, target):
-    """Where float64 results ``r``, each within ``spread`` of torch's, may round to another ``target`` value
-    than torch's (or are not finite: torch's infinities and NaNs follow its steps)."""
-    lo, hi = _rounded(np, r - spread, target), _rounded(np, r + spread, target)
-    return (lo != hi) | ~np.isfinite(r)
-
-
-def _settle_np(np, wide, ssq, moment, center, dims, dof, root, two_pass, order, target):
-    """``moment`` and ``center`` (float64, the dims kept) with each output whose rounding the order of the
-    sums could change recomputed by torch's own steps (_welford or _two_pass_sum), in its order."""
-    scale = np.abs(center) + np.sqrt(ssq)  # bounds |x| in the slice
-    loose = _unsure(np, moment, np.abs(moment) * _TOLERANCE, target)
-    if not two_pass:
-        loose |= _unsure(np, center, scale * _TOLERANCE, target)
+def _settle_np(np, x, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean, target):
+    """``moment`` and ``center`` (float64, the dims kept; the center given back ``with_mean``) with each output
+    whose rounding the order of the sums could change recomputed by torch's own steps (_welford or
+    _two_pass_sum) in its order: the reduced dims walked by ``x``'s strides, the smallest innermost
+    (TensorIterator's)."""
+    if not wide.size:
+        return moment, center
+    loose = _near_ties(np, moment, target)
+    if with_mean:  # also a mean cancelled to near 0, whose last bits are the rounding's (a symmetric slice)
+        loose |= _near_ties(np, center, target) | (center * center < ssq * (2.0 ** -40 * moment.size / wide.size))
     if not loose.any():
         return moment, center
-    kept = [d for d in range(wide.ndim) if d not in order]
-    slices = wide.transpose(kept + list(order)).reshape(loose.size, -1)
-    rows = np.flatnonzero(loose.reshape(-1))
+    walked = range(x.ndim) if two_pass else dims
+    order = sorted(walked, key=lambda d: -abs(x.strides[d]))
+    slices = wide.transpose([d for d in range(x.ndim) if d not in order] + order).reshape(loose.size, -1)
+    rows = np.flatnonzero(loose)
     if rows.size * slices.shape[1] > _BUDGET:
         return moment, center
     moment, center = moment.copy(), center.copy()
     for i in rows:
         values = slices[i].tolist()
         if two_pass:
-            ssq_i, mean = _two_pass_sum(values, float(center.reshape(-1)[i])), None
+            ssq_i = _two_pass_sum(values, float(center.flat[i]))
         else:
-            mean, ssq_i = _welford(values)
-            center.reshape(-1)[i] = mean
+            center.flat[i], ssq_i = _welford(values)
         var = np.float64(ssq_i) / np.float64(dof)
-        moment.reshape(-1)[i] = np.sqrt(var) if root else var
+        moment.flat[i] = np.sqrt(var) if root else var
     return moment, center
 
 
@@ -217,7 +229,7 @@ def _two_pass_sum(values, mean):
     return total
 
 
-def _settle_infer(wide, ssq, moment, center, **attrs):
+def _settle_infer(x, wide, ssq, moment, center, **attrs):
     return [(moment.shape, moment.dtype), (center.shape, center.dtype)]
 
 
@@ -225,10 +237,10 @@ _settle_op = register(OpDef("settle_moments", "other", _settle_infer,
                             lambda np, *arrays, **attrs: _settle_np(np, *arrays, **attrs), None))
 
 
-def settle(wide, ssq, moment, center, dims, dof, root, two_pass, order, target):
-    """_settle_np as an op of the composite's float64 tensors (the dims kept)."""
-    return apply(_settle_op, wide, ssq, moment, center, dims=dims, dof=dof, root=root, two_pass=two_pass,
-                 order=order, target=target)
+def settle(input, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean):
+    """_settle_np as an op of the composite's tensors (``input`` as given, the rest float64, the dims kept)."""
+    return apply(_settle_op, input, wide, ssq, moment, center, dims=dims, dof=dof, root=root, two_pass=two_pass,
+                 with_mean=with_mean, target=input.dtype.name)
 
 
 # -- layer_norm and group_norm ------------------------------------------------------------------------
