@@ -82,3 +82,22 @@ def test_moments_are_torchs_bits(dtype):
         if got != want:
             wrong.append((op, tuple(t.shape), transposed, dim, keepdim, correction))
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("dtype", DTYPES + ["float64"])
+def test_edge_inputs_are_torchs_bits(dtype):
+    """0-d, empty and one-element inputs, a whole and a per-dim reduction, corrections 0 and 1: torch's NaN
+    (empty: every output, the mean too), inf or 0, and its sign and NaN bits."""
+    shapes = [((), None), ((), 0), ((0, 3), None), ((0, 3), 0), ((0, 3), 1), ((1,), 0), ((2, 1), 1),
+              ((1, 1), None)]
+    wrong = []
+    for (shape, dim), op, correction in [(c, o, k) for c in shapes for o in OPS for k in (0, 1)]:
+        x = np.full(shape, -2.5)
+        t, p = torch.tensor(x, dtype=getattr(torch, dtype)), pyfront.tensor(x, dtype=getattr(pyfront, dtype))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want = _bits(_call(torch, op, t, dim, False, correction), torch.int16)
+            got = _bits(_call(pyfront, op, p, dim, False, correction), pyfront.int16)
+        if got != want:
+            wrong.append((op, shape, dim, correction))
+    assert not wrong, wrong

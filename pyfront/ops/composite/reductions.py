@@ -195,7 +195,9 @@ def _moment(input, dims, keepdim, dof, root, two_pass, with_mean=False):
     d = wide - center
     ssq = (d * d).sum(dims, keepdim=True)
     moment = (ssq / dof).sqrt() if root else ssq / dof
-    if input.dtype is not dt.float64 and host_rules(device) and not (_DUAL[0] or _vmap_blocks[0]):
+    if not input.numel():  # torch fills an empty input's outputs with its NaN, the positive one
+        moment, center = moment.abs(), center.abs()
+    elif input.dtype is not dt.float64 and host_rules(device) and not (_DUAL[0] or _vmap_blocks[0]):
         moment, center = moments.settle(input, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean)
     shape = red.reduced_shape(input.shape, dims, keepdim)
     return tuple(_rounded(t, input.dtype).reshape(shape) for t in (moment, center))
@@ -244,15 +246,16 @@ def _var(input, dims, keepdim, dof, with_mean=False):
 
 @in_float32
 def _var_without_dof(input, dims, keepdim, dof):
-    # no degrees of freedom: PyTorch's value is sum / 0 (inf, or NaN for a zero sum) and its
-    # gradient 2 (x - mean) / (N - correction), unclamped, without the mean's (zero) share,
-    # which here would be inf - inf; the value carries no gradient, the second term no value
+    # no degrees of freedom: PyTorch's value is sum / 0 (inf, or NaN for a zero sum: an empty input's, the
+    # positive NaN torch fills it with) and its gradient 2 (x - mean) / (N - correction), unclamped, without
+    # the mean's (zero) share, which here would be inf - inf; the value carries no gradient, the second term
+    # no value
     d = input - input.mean(dims, keepdim=True).detach()
     ssq = (d * d).sum(dims, keepdim)
     if dof == 0:
-        return ssq / 0.0
+        return (ssq / 0.0).abs()
     scaled = ssq / dof
-    return (ssq / 0.0).detach() + (scaled - scaled.detach())
+    return (ssq / 0.0).abs().detach() + (scaled - scaled.detach())
 
 
 def _std(input, dims, keepdim, dof, with_mean=False):
@@ -260,7 +263,7 @@ def _std(input, dims, keepdim, dof, with_mean=False):
     # nonempty input in _Moment's one node, which lays the sum with the mean's part out as the input, as torch's
     if dof <= 0 and not input.numel():
         std = _std_without_dof(input, dims, keepdim, dof)
-        return (std, _mean_once(input, dims, keepdim)) if with_mean else std
+        return (std, _mean_once(input, dims, keepdim).abs()) if with_mean else std  # (+NaN, as torch's fill)
     if moments.one_kernel(input):  # (as _var's)
         return moments.moment(input, dims, keepdim, dof, True, with_mean)
     return _Moment.apply(input, dims, keepdim, dof, True, moments.two_pass(input, dims, with_mean), with_mean)

@@ -115,12 +115,14 @@ def _moment_np(np, x, dims, keepdim, dof, root, two_pass, with_mean, target):
     squares summed there, divided by ``dof``, the root taken, the outputs a tie could round otherwise settled
     (_settle_np), then rounded to the input's dtype; with the center beside them, rounded likewise (var_mean,
     std_mean)."""
-    wide = np.ascontiguousarray(x, np.float64)  # (as the composite's: its sums' order is the layout's)
+    wide = np.asarray(x, np.float64, order="C")  # (as the composite's: its sums' order is the layout's)
     center = _center_np(np, x, wide, dims, two_pass, target)
     d = wide - center
     ssq = np.add.reduce(d * d, dims, keepdims=True)
     moment = np.sqrt(ssq / np.float64(dof)) if root else ssq / np.float64(dof)
-    if target != "float64":
+    if not x.size:  # torch fills an empty input's outputs with its NaN, the positive one
+        moment, center = np.abs(moment), np.abs(center)
+    elif target != "float64":
         moment, center = _settle_np(np, x, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean,
                                     target)
     if target == "bfloat16":  # torch's float to bfloat16 gives every NaN as 0x7FC0
