@@ -189,7 +189,7 @@ def _moment(input, dims, keepdim, dof, root, two_pass, with_mean=False):
     without float64 (webgpu), float16 and bfloat16 in float32 and the rest in the input's dtype."""
     device = input._storage.device
     if not host_rules(device) and device.type != "meta":
-        return _narrow_moment(input, dims, keepdim, dof, root, two_pass)  # (its mean computed anyway)
+        return _narrow_moment(input, dims, keepdim, dof, root, two_pass, with_mean)
     wide = input.double().contiguous()
     center = _center(input, wide, dims, two_pass)
     d = wide - center
@@ -224,10 +224,10 @@ def _rounded(wide, dtype):
 # float16 and bfloat16: the value in float32, rounded once; _Moment's gradient is torch's formula in the input's
 # dtype (var_backward: a chain of ops, each rounded)
 @in_float32
-def _narrow_moment(input, dims, keepdim, dof, root, two_pass):
+def _narrow_moment(input, dims, keepdim, dof, root, two_pass, with_mean):
     center = input.mean(dims, keepdim=True) if two_pass else _running_center(dims)(input)
     d = input - center
-    mean = mean_without_overflow(input, dims, keepdim)
+    mean = mean_without_overflow(input, dims, keepdim) if with_mean else None
     if root:  # scaled by the largest |d| so the squares neither overflow nor underflow, as
         # PyTorch's float64 sum of squares: std ~ 1e38 is finite where sum(d^2) is not
         s = red.amax(d.abs(), dims, keepdim=True)
@@ -300,12 +300,13 @@ def _complex_mean(input, dim, keepdim):
 
 
 def _running_center(dims):
-    """var_mean and std_mean (one Welford pass in PyTorch's kernel, in float64 on CPU) measure the
-    deviations from the running mean: finite where sum(x) overflows, and exactly the value of a constant
-    input (each update adds (x - mean) / k = 0), so its deviations and std are 0 (the mean of the terms x / N
-    is not: 12 ones give 0.99999994). Taken here from each slice's first element, plus the mean of the
-    differences from it (each term x / N - first / N, so it cannot overflow). var and std do not: PyTorch's
-    full reduction takes the float32 mean first and gives inf where the sum overflows."""
+    """PyTorch's CPU kernel (one Welford pass in float64; all but a whole float32 or float64 var or std)
+    measures the deviations from the running mean: finite where sum(x) overflows, and exactly the value of a
+    constant input (each update adds (x - mean) / k = 0), so its deviations and std are 0 (the mean of the
+    terms x / N is not: 12 ones give 0.99999994). Taken here (for a float64 input, and on a device without
+    float64) from each slice's first element, plus the mean of the differences from it (each term x / N -
+    first / N, so it cannot overflow). A whole reduction of var or std does not: PyTorch's takes the input's
+    mean first and gives inf where the sum overflows."""
     def center(x):
         if not x.numel():
             return x.mean(dims, keepdim=True)  # (NaN for no elements)
