@@ -191,7 +191,7 @@ def _moment(input, dims, keepdim, dof, root, two_pass, with_mean=False):
     if not host_rules(device) and device.type != "meta":
         return _narrow_moment(input, dims, keepdim, dof, root, two_pass, with_mean)
     wide = input.double().contiguous()
-    center = _center(input, wide, dims, two_pass)
+    center = _center(input, wide, dims, two_pass, with_mean)
     d = wide - center
     ssq = (d * d).sum(dims, keepdim=True)
     moment = (ssq / dof).sqrt() if root else ssq / dof
@@ -203,14 +203,18 @@ def _moment(input, dims, keepdim, dof, root, two_pass, with_mean=False):
     return tuple(_rounded(t, input.dtype).reshape(shape) for t in (moment, center))
 
 
-def _center(input, wide, dims, two_pass):
+def _center(input, wide, dims, two_pass, with_mean):
     """Where the deviations are taken from (the dims kept, float64): a whole float32 or float64 reduction's
     (``two_pass``) the input's plain mean in its dtype, as torch's; else torch's running mean in float64 is
     the exact mean to within its rounding: a float32 or 16-bit input's plain mean in float64 (whose sum
-    neither overflows nor rounds a constant), a float64 input's the running center."""
+    neither overflows nor rounds a constant); a float64 input's the running center where the mean is a result
+    (var_mean, std_mean: exact for a constant, finite where the sum overflows), else its plain mean (the
+    running center costs ~10 us at 1,000 elements)."""
     if two_pass:
         return input.mean(dims, keepdim=True).double()
-    return _running_center(dims)(wide) if input.dtype is dt.float64 else wide.mean(dims, keepdim=True)
+    if input.dtype is dt.float64 and with_mean:
+        return _running_center(dims)(wide)
+    return wide.mean(dims, keepdim=True)
 
 
 def _rounded(wide, dtype):

@@ -100,13 +100,12 @@ def _running_center(np, x, dims):
     return first + np.add.reduce(x / n - first / n, dims, keepdims=True)
 
 
-def _center_np(np, x, wide, dims, two_pass, target):
-    """_center's steps (composite/reductions.py): the input's plain mean in its dtype ``two_pass``, else in
-    float64, where a float32 or 16-bit input's sum neither overflows nor rounds a constant; a float64 input's
-    the running center."""
+def _center_np(np, x, wide, dims, two_pass, with_mean, target):
+    """_center's steps (composite/reductions.py): the input's plain mean in its dtype ``two_pass``; a float64
+    input's running center for var_mean and std_mean, else its plain mean; else the plain mean in float64."""
     if two_pass:
         return _plain_mean(np, x, dims).astype(np.float64)
-    return _running_center(np, wide, dims) if target == "float64" else _plain_mean(np, wide, dims)
+    return _running_center(np, wide, dims) if target == "float64" and with_mean else _plain_mean(np, wide, dims)
 
 
 def _moment_np(np, x, dims, keepdim, dof, root, two_pass, with_mean, target):
@@ -116,7 +115,7 @@ def _moment_np(np, x, dims, keepdim, dof, root, two_pass, with_mean, target):
     (_settle_np), then rounded to the input's dtype; with the center beside them, rounded likewise (var_mean,
     std_mean)."""
     wide = np.asarray(x, np.float64, order="C")  # (as the composite's: its sums' order is the layout's)
-    center = _center_np(np, x, wide, dims, two_pass, target)
+    center = _center_np(np, x, wide, dims, two_pass, with_mean, target)
     d = wide - center
     ssq = np.add.reduce(d * d, dims, keepdims=True)
     moment = np.sqrt(ssq / np.float64(dof)) if root else ssq / np.float64(dof)
@@ -175,9 +174,12 @@ def _near_ties(np, r, target):
     result, or torch's steps decide its infinities and NaNs. (A float16 subnormal's rounding, at a fixed
     2^-24, counts as near.)"""
     u = r.view(np.uint64)
-    near = ~np.isfinite(r)
+    near = None
     for offset, mask, width in _tie_tests(np, target):
-        near |= ((u + offset) & mask) < width
+        test = ((u + offset) & mask) < width
+        near = test if near is None else near | test
+    if not np.isfinite(r).all():
+        near |= ~np.isfinite(r)
     if target == "float16":
         near |= np.abs(r) < 2.0 ** -14
     return near
