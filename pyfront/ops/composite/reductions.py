@@ -13,7 +13,9 @@ from ... import _warnings
 from ... import dtypes as dt
 from ...autograd.function import Function
 from ...autograd.saved_names import as_torch_saves
-from ...autograd.grad_mode import _state as _grad_state
+from ...autograd.dual import ON as _DUAL
+from ...autograd.grad_mode import _state as _grad_state, _vmap_blocks
+from ...backends import host_rules
 from ...shape import index_like, normalize_dim, reads_as_int
 from ...tensor import Tensor
 from .. import return_types
@@ -134,23 +136,23 @@ class _Moment(Function):
     std_backward, var's with g / (2 std) (0 where std is 0: the 2-norm's gradient at a constant input).
     Differentiated as a composite, (x - mean)^2 also sends the mean its share (0 in sum), which
     an infinite g made NaN everywhere. The formula is differentiable, for a second derivative.
-    ``center(x)`` gives the mean the deviations are taken from (default ``x.mean``)."""
+    ``two_pass``: the deviations from the input's plain mean (torch's whole float32/float64 reduction), not
+    from a running one (moments.two_pass)."""
 
     @staticmethod
-    def forward(ctx, input, dims, keepdim, dof, root, center=None, with_mean=False):
+    def forward(ctx, input, dims, keepdim, dof, root, two_pass, with_mean=False):
         ctx.save_for_backward(input)
         ctx.set_materialize_grads(False)  # (var_mean's var or mean unused: its part is left out, as torch's)
-        center = center or (lambda x: x.mean(dims, keepdim=True))
-        ctx.args = dims, keepdim, dof, root, center
+        ctx.args = dims, keepdim, dof, root, two_pass
         # torch's value divides by N - correction clamped at 0 (inf for a negative one), its gradient by it as
         # it is
-        moment = _moment(input, dims, keepdim, dof if dof > 0 else 0, root, center)
-        return (moment, _mean_once(input, dims, keepdim)) if with_mean else moment
+        moment, mean = _moment(input, dims, keepdim, dof if dof > 0 else 0, root, two_pass, with_mean)
+        return (moment, mean) if with_mean else moment
 
     @staticmethod
     def backward(ctx, g, g_mean=None):
         (x,) = ctx.saved_tensors
-        dims, keepdim, dof, root, center = ctx.args
+        dims, keepdim, dof, root, two_pass = ctx.args
         if not keepdim:
             for d in sorted(dims):
                 g = None if g is None else g.unsqueeze(d)
@@ -158,7 +160,7 @@ class _Moment(Function):
         grad = None
         if g is not None:
             if root:
-                std = _Moment.apply(x, dims, True, dof, True, center)
+                std = _Moment.apply(x, dims, True, dof, True, two_pass)
                 # (the divisor kept off 0 where it is not used: the quotient's own gradient there, 0 / 0,
                 # would be NaN, and a tangent from it NaN where torch's is 0)
                 g = where(std == 0, 0.0, g / where(std == 0, 1.0, std * 2))
@@ -181,49 +183,94 @@ def _var_backward(g, x, dims, dof):
     return 2.0 / dof * g * d if dof else g * (math.inf * d)
 
 
-# float16 and bfloat16: the value in float32, rounded once (torch's kernel); _Moment's gradient is torch's
-# formula in the input's dtype (var_backward: a chain of ops, each rounded)
+def _moment(input, dims, keepdim, dof, root, two_pass, with_mean=False):
+    """(var or std, the mean) as torch's CPU kernel computes them (moments._moment_np takes these steps as
+    one op): the squared deviations summed in float64, rounded to float, then to a 16-bit dtype; on a device
+    without float64 (webgpu), float16 and bfloat16 in float32 and the rest in the input's dtype."""
+    device = input._storage.device
+    if not host_rules(device) and device.type != "meta":
+        return _narrow_moment(input, dims, keepdim, dof, root, two_pass, with_mean)
+    wide = input.double().contiguous()
+    center = _center(input, wide, dims, two_pass, with_mean)
+    d = wide - center
+    ssq = (d * d).sum(dims, keepdim=True)
+    moment = (ssq / dof).sqrt() if root else ssq / dof
+    if not input.numel():  # torch fills an empty input's outputs with its NaN, the positive one
+        moment, center = moment.abs(), center.abs()
+    elif input.dtype is not dt.float64 and host_rules(device) and not (_DUAL[0] or _vmap_blocks[0]):
+        moment, center = moments.settle(input, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean)
+    shape = red.reduced_shape(input.shape, dims, keepdim)
+    return tuple(_rounded(t, input.dtype).reshape(shape) for t in (moment, center))
+
+
+def _center(input, wide, dims, two_pass, with_mean):
+    """Where the deviations are taken from (the dims kept, float64): a whole float32 or float64 reduction's
+    (``two_pass``) the input's plain mean in its dtype, as torch's; else torch's running mean in float64 is
+    the exact mean to within its rounding: a float32 or 16-bit input's plain mean in float64 (whose sum
+    neither overflows nor rounds a constant); a float64 input's the running center where the mean is a result
+    (var_mean, std_mean: exact for a constant, finite where the sum overflows), else its plain mean (the
+    running center costs ~10 us at 1,000 elements)."""
+    if two_pass:
+        return input.mean(dims, keepdim=True).double()
+    if input.dtype is dt.float64 and with_mean:
+        return _running_center(dims)(wide)
+    return wide.mean(dims, keepdim=True)
+
+
+def _rounded(wide, dtype):
+    """A float64 result as torch's kernel stores it: to float, then to a 16-bit ``dtype`` (every NaN
+    bfloat16's 0x7FC0, as torch's rounding gives it)."""
+    if dtype is dt.bfloat16:
+        wide = where(wide == wide, wide, math.nan)
+    return wide.to(dt.float32).to(dtype) if dtype in dt.HALVES else wide.to(dtype)
+
+
+# float16 and bfloat16: the value in float32, rounded once; _Moment's gradient is torch's formula in the input's
+# dtype (var_backward: a chain of ops, each rounded)
 @in_float32
-def _moment(input, dims, keepdim, dof, root, center):
-    d = input - center(input)
+def _narrow_moment(input, dims, keepdim, dof, root, two_pass, with_mean):
+    center = input.mean(dims, keepdim=True) if two_pass else _running_center(dims)(input)
+    d = input - center
+    mean = mean_without_overflow(input, dims, keepdim) if with_mean else None
     if root:  # scaled by the largest |d| so the squares neither overflow nor underflow, as
         # PyTorch's float64 sum of squares: std ~ 1e38 is finite where sum(d^2) is not
         s = red.amax(d.abs(), dims, keepdim=True)
         s = where((s > 0) & s.isfinite(), s, 1.0)  # an infinite |d| gives inf, not inf / inf
-        return ((d / s).square().sum(dims, keepdim=True) / dof).sqrt().mul(s).sum(dims, keepdim)
-    return (d * d).sum(dims, keepdim) / dof
+        return ((d / s).square().sum(dims, keepdim=True) / dof).sqrt().mul(s).sum(dims, keepdim), mean
+    return (d * d).sum(dims, keepdim) / dof, mean
 
 
-def _var(input, dims, keepdim, dof, center=None, with_mean=False):
+def _var(input, dims, keepdim, dof, with_mean=False):
     # (no or negative degrees of freedom too: sum / 0, its gradient torch's formula, with the mean's share in
     # a second derivative, as torch's)
-    if moments.one_kernel(input):  # no graph: _Moment's value as one op (with var_mean's running center)
-        return moments.moment(input, dims, keepdim, dof, False, center is not None, with_mean)
-    return _Moment.apply(input, dims, keepdim, dof, False, center, with_mean)
+    if moments.one_kernel(input):  # no graph: _Moment's value as one op
+        return moments.moment(input, dims, keepdim, dof, False, with_mean)
+    return _Moment.apply(input, dims, keepdim, dof, False, moments.two_pass(input, dims, with_mean), with_mean)
 
 
 @in_float32
 def _var_without_dof(input, dims, keepdim, dof):
-    # no degrees of freedom: PyTorch's value is sum / 0 (inf, or NaN for a zero sum) and its
-    # gradient 2 (x - mean) / (N - correction), unclamped, without the mean's (zero) share,
-    # which here would be inf - inf; the value carries no gradient, the second term no value
+    # no degrees of freedom: PyTorch's value is sum / 0 (inf, or NaN for a zero sum: an empty input's, the
+    # positive NaN torch fills it with) and its gradient 2 (x - mean) / (N - correction), unclamped, without
+    # the mean's (zero) share, which here would be inf - inf; the value carries no gradient, the second term
+    # no value
     d = input - input.mean(dims, keepdim=True).detach()
     ssq = (d * d).sum(dims, keepdim)
     if dof == 0:
-        return ssq / 0.0
+        return (ssq / 0.0).abs()
     scaled = ssq / dof
-    return (ssq / 0.0).detach() + (scaled - scaled.detach())
+    return (ssq / 0.0).abs().detach() + (scaled - scaled.detach())
 
 
-def _std(input, dims, keepdim, dof, center=None, with_mean=False):
+def _std(input, dims, keepdim, dof, with_mean=False):
     # inf or NaN, with PyTorch's gradient: sqrt's 0 times var's (NaN where it is inf); std_mean's of a
     # nonempty input in _Moment's one node, which lays the sum with the mean's part out as the input, as torch's
     if dof <= 0 and not input.numel():
         std = _std_without_dof(input, dims, keepdim, dof)
-        return (std, _mean_once(input, dims, keepdim)) if with_mean else std
+        return (std, _mean_once(input, dims, keepdim).abs()) if with_mean else std  # (+NaN, as torch's fill)
     if moments.one_kernel(input):  # (as _var's)
-        return moments.moment(input, dims, keepdim, dof, True, center is not None, with_mean)
-    return _Moment.apply(input, dims, keepdim, dof, True, center, with_mean)
+        return moments.moment(input, dims, keepdim, dof, True, with_mean)
+    return _Moment.apply(input, dims, keepdim, dof, True, moments.two_pass(input, dims, with_mean), with_mean)
 
 
 @in_float32
@@ -257,12 +304,13 @@ def _complex_mean(input, dim, keepdim):
 
 
 def _running_center(dims):
-    """var_mean and std_mean (one Welford pass in PyTorch's kernel, in float64 on CPU) measure the
-    deviations from the running mean: finite where sum(x) overflows, and exactly the value of a constant
-    input (each update adds (x - mean) / k = 0), so its deviations and std are 0 (the mean of the terms x / N
-    is not: 12 ones give 0.99999994). Taken here from each slice's first element, plus the mean of the
-    differences from it (each term x / N - first / N, so it cannot overflow). var and std do not: PyTorch's
-    full reduction takes the float32 mean first and gives inf where the sum overflows."""
+    """PyTorch's CPU kernel (one Welford pass in float64; all but a whole float32 or float64 var or std)
+    measures the deviations from the running mean: finite where sum(x) overflows, and exactly the value of a
+    constant input (each update adds (x - mean) / k = 0), so its deviations and std are 0 (the mean of the
+    terms x / N is not: 12 ones give 0.99999994). Taken here (for a float64 input, and on a device without
+    float64) from each slice's first element, plus the mean of the differences from it (each term x / N -
+    first / N, so it cannot overflow). A whole reduction of var or std does not: PyTorch's takes the input's
+    mean first and gives inf where the sum overflows."""
     def center(x):
         if not x.numel():
             return x.mean(dims, keepdim=True)  # (NaN for no elements)
@@ -280,7 +328,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if input.dtype.is_complex:
         return var(input, dim, unbiased, keepdim, correction=correction), _complex_mean(input, dim, keepdim)
     dims, keepdim, dof = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
-    return _var(input, dims, keepdim, dof, _running_center(dims), with_mean=True)
+    return _var(input, dims, keepdim, dof, with_mean=True)
 
 
 @composite(samples=samples.var_std, grad_fn="StdMeanBackward0",
@@ -290,7 +338,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if input.dtype.is_complex:
         return std(input, dim, unbiased, keepdim, correction=correction), _complex_mean(input, dim, keepdim)
     dims, keepdim, dof = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
-    return _std(input, dims, keepdim, dof, _running_center(dims), with_mean=True)
+    return _std(input, dims, keepdim, dof, with_mean=True)
 
 
 # the mean of var_mean and std_mean in float32 for float16 and bfloat16, rounded once (torch's one kernel)

@@ -79,6 +79,17 @@ def _rsqrt(np, x):
 
 
 # -- var, std, var_mean, std_mean -------------------------------------------------------------------
+def two_pass(input, dims, with_mean) -> bool:
+    """Whether torch's CPU kernel takes var's or std's whole-tensor path (a float32 or float64 input, one
+    output element, not var_mean's or std_mean's): the deviations from the input's mean in its own dtype (a
+    sum, divided), not from a running (Welford) mean in float64."""
+    return not with_mean and input.dtype in _TWO_PASS and \
+        math.prod([n for d, n in enumerate(input.shape) if d not in dims]) == 1
+
+
+_TWO_PASS = (dt.float32, dt.float64)
+
+
 def _running_center(np, x, dims):
     """_running_center's steps (composite/reductions.py): each slice's first element plus the mean of the
     differences from it, each term x / N - first / N; the plain mean (NaN) of no elements."""
@@ -89,28 +100,43 @@ def _running_center(np, x, dims):
     return first + np.add.reduce(x / n - first / n, dims, keepdims=True)
 
 
-def _moment_np(np, x, dims, keepdim, dof, root, running, with_mean):
-    """_moment's steps (composite/reductions.py): var, or std scaled by the largest deviation, the
-    deviations from the mean (var_mean's and std_mean's ``running`` center); with the running mean beside
-    them (var_mean, std_mean)."""
-    t = x.dtype.type
-    d = x - (_running_center(np, x, dims) if running else _plain_mean(np, x, dims))
-    if root:
-        # amax's value where it is used, positive and finite (its NaN bits and zero signs go to the 1)
-        s = np.maximum.reduce(np.abs(d), dims, keepdims=True)
-        s = _where_np(np, (s > 0) & np.isfinite(s), s, np.asarray(t(1)))
-        q = d / s
-        moment = np.add.reduce(np.sqrt(np.add.reduce(q * q, dims, keepdims=True) / t(dof)) * s, dims,
-                               keepdims=keepdim)
-    else:
-        moment = np.add.reduce(d * d, dims, keepdims=keepdim) / t(dof)
-    if not with_mean:
-        return moment
-    mean = _mean(np, x, dims)
-    return moment, mean if keepdim else mean.reshape(moment.shape)
+def _center_np(np, x, wide, dims, two_pass, with_mean, target):
+    """_center's steps (composite/reductions.py): the input's plain mean in its dtype ``two_pass``; a float64
+    input's running center for var_mean and std_mean, else its plain mean; else the plain mean in float64."""
+    if two_pass:
+        return _plain_mean(np, x, dims).astype(np.float64)
+    return _running_center(np, wide, dims) if target == "float64" and with_mean else _plain_mean(np, wide, dims)
 
 
-def _moment_infer(x, dims, keepdim, dof, root, running, with_mean):
+def _moment_np(np, x, dims, keepdim, dof, root, two_pass, with_mean, target):
+    """_moment's steps on the cpu (composite/reductions.py), torch's CPU kernel's order: the deviations in
+    float64 from the center (the input's own mean ``two_pass``, else the running center in float64), their
+    squares summed there, divided by ``dof``, the root taken, the outputs a tie could round otherwise settled
+    (_settle_np), then rounded to the input's dtype; with the center beside them, rounded likewise (var_mean,
+    std_mean)."""
+    wide = np.asarray(x, np.float64, order="C")  # (as the composite's: its sums' order is the layout's)
+    center = _center_np(np, x, wide, dims, two_pass, with_mean, target)
+    d = wide - center
+    ssq = np.add.reduce(d * d, dims, keepdims=True)
+    moment = np.sqrt(ssq / np.float64(dof)) if root else ssq / np.float64(dof)
+    if not x.size:  # torch fills an empty input's outputs with its NaN, the positive one
+        moment, center = np.abs(moment), np.abs(center)
+    elif target != "float64":
+        moment, center = _settle_np(np, x, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean,
+                                    target)
+    if target == "bfloat16":  # torch's float to bfloat16 gives every NaN as 0x7FC0
+        moment, center = _plain_nan(np, moment), _plain_nan(np, center)
+    shape = reduced_shape(x.shape, dims, keepdim)
+    moment = moment.astype(x.dtype).reshape(shape)
+    return (moment, center.astype(x.dtype).reshape(shape)) if with_mean else moment
+
+
+def _plain_nan(np, r):
+    """``r`` with each NaN the positive quiet one."""
+    return np.where(r == r, r, np.float64(math.nan))
+
+
+def _moment_infer(x, dims, keepdim, dof, root, two_pass, with_mean, target):
     shape = reduced_shape(x.shape, dims, keepdim)
     return [(shape, x.dtype)] * (2 if with_mean else 1)
 
@@ -118,11 +144,107 @@ def _moment_infer(x, dims, keepdim, dof, root, running, with_mean):
 _moment_op = register(OpDef("moment", "other", _moment_infer, _moment_np, None))
 
 
-def moment(input, dims, keepdim, dof, root, running, with_mean):
-    """var (std where ``root``) over ``dims`` divided by ``dof`` (a negative one clamped at 0), the mean
-    a running one where ``running``; (that, the running mean) ``with_mean``."""
-    return apply(_moment_op, input, dims=dims, keepdim=keepdim, dof=max(dof, 0), root=root, running=running,
-                 with_mean=with_mean)
+def moment(input, dims, keepdim, dof, root, with_mean):
+    """var (std where ``root``) over ``dims`` divided by ``dof`` (a negative one clamped at 0), as torch's CPU
+    kernel; (that, the mean) ``with_mean``."""
+    return apply(_moment_op, input, dims=dims, keepdim=keepdim, dof=max(dof, 0), root=root,
+                 two_pass=two_pass(input, dims, with_mean), with_mean=with_mean, target=input.dtype.name)
+
+
+# -- ties: torch's own steps where the order of the float64 sums could decide the rounding --------------
+_BUDGET = 1 << 16  # elements worth walking in Python: a non-finite tensor's every slice is unsure
+_NEAR = 1 << 12  # float64 ulps from a rounding midpoint that the sums' order could cross (N ulps at most)
+# where a float64's bits round to the target's: the bits below its mantissa (float, then a 16-bit one's)
+_DROPPED = {"float32": (29,), "float16": (29, 42), "bfloat16": (29, 45)}
+_TIE_TESTS: dict = {}  # target -> its (offset, mask, width) NumPy words, made on first use (NumPy is optional)
+
+
+def _tie_tests(np, target):
+    tests = _TIE_TESTS.get(target)
+    if tests is None:  # |low bits - half| < _NEAR as one unsigned comparison: (u + _NEAR - half) & mask < 2 _NEAR
+        tests = _TIE_TESTS[target] = [
+            (np.uint64((1 << 64) + _NEAR - (1 << (bits - 1))), np.uint64((1 << bits) - 1), np.uint64(2 * _NEAR))
+            for bits in _DROPPED[target]]
+    return tests
+
+
+def _near_ties(np, r, target):
+    """Where float64 results ``r`` lie within _NEAR ulps of a midpoint of ``target``'s (or of float's, where
+    torch rounds to float first), or are not finite: where the order of the float64 sums could decide the
+    result, or torch's steps decide its infinities and NaNs. (A float16 subnormal's rounding, at a fixed
+    2^-24, counts as near.)"""
+    u = r.view(np.uint64)
+    near = None
+    for offset, mask, width in _tie_tests(np, target):
+        test = ((u + offset) & mask) < width
+        near = test if near is None else near | test
+    if not np.isfinite(r).all():
+        near |= ~np.isfinite(r)
+    if target == "float16":
+        near |= np.abs(r) < 2.0 ** -14
+    return near
+
+
+def _settle_np(np, x, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean, target):
+    """``moment`` and ``center`` (float64, the dims kept; the center given back ``with_mean``) with each output
+    whose rounding the order of the sums could change recomputed by torch's own steps (_welford or
+    _two_pass_sum) in its order: the reduced dims walked by ``x``'s strides, the smallest innermost
+    (TensorIterator's)."""
+    if not wide.size:
+        return moment, center
+    loose = _near_ties(np, moment, target)
+    if with_mean:  # also a mean cancelled to near 0, whose last bits are the rounding's (a symmetric slice)
+        loose |= _near_ties(np, center, target) | (center * center < ssq * (2.0 ** -40 * moment.size / wide.size))
+    if not loose.any():
+        return moment, center
+    walked = range(x.ndim) if two_pass else dims
+    order = sorted(walked, key=lambda d: -abs(x.strides[d]))
+    slices = wide.transpose([d for d in range(x.ndim) if d not in order] + order).reshape(loose.size, -1)
+    rows = np.flatnonzero(loose)
+    if rows.size * slices.shape[1] > _BUDGET:
+        return moment, center
+    moment, center = moment.copy(), center.copy()
+    for i in rows:
+        values = slices[i].tolist()
+        if two_pass:
+            ssq_i = _two_pass_sum(values, float(center.flat[i]))
+        else:
+            center.flat[i], ssq_i = _welford(values)
+        var = np.float64(ssq_i) / np.float64(dof)
+        moment.flat[i] = np.sqrt(var) if root else var
+    return moment, center
+
+
+def _welford(values):
+    """torch's WelfordOps over ``values`` (Python floats: C doubles, in its order): (mean, sum of squares)."""
+    mean = ssq = 0.0
+    for n, v in enumerate(values, 1):
+        delta = v - mean
+        mean += delta / n
+        ssq += delta * (v - mean)
+    return mean, ssq
+
+
+def _two_pass_sum(values, mean):
+    """std_var_all_cpu's sum of squared deviations from ``mean``, one by one in its order."""
+    total = 0.0
+    for v in values:
+        total += (v - mean) * (v - mean)
+    return total
+
+
+def _settle_infer(x, wide, ssq, moment, center, **attrs):
+    return [(moment.shape, moment.dtype), (center.shape, center.dtype)]
+
+
+_settle_op = register(OpDef("settle_moments", "other", _settle_infer,
+                            lambda np, *arrays, **attrs: _settle_np(np, *arrays, **attrs), None))
+
+
+def settle(input, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean):
+    """_settle_np as an op of the composite's tensors (``input`` as given, the rest float64, the dims kept)."""
+    return apply(_settle_op, input, wide, ssq, moment, center, dims=dims, dof=dof, root=root, two_pass=two_pass,
+                 with_mean=with_mean, target=input.dtype.name)
 
 
 # -- layer_norm and group_norm ------------------------------------------------------------------------
