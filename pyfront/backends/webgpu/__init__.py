@@ -122,6 +122,8 @@ class WebGPUBackend(Backend):
             storages = launch(self, op, inputs, attrs, out_meta)
             return [self._wrapped(st, meta) for st, meta in zip(storages, out_meta)]
         if op.kind != "elementwise" or op.wgsl is None:
+            for _, dtype in out_meta:  # a result webgpu cannot hold (rfft's, eig's complex) is refused as such,
+                self._check_dtype(dtype)  # with the way out, as every complex tensor there is
             raise RuntimeError(f'"{op.name}" has no WebGPU kernel yet; move the tensors to the cpu device')
         (shape, dtype), = out_meta
         expr, scalars, bool_expr, widen = plan(op, [t.dtype for t in inputs], attrs, dtype)
