@@ -385,7 +385,8 @@ def _complex_from_real_on_webgpu():
             lambda: fft.ihfft(x), lambda: fft.ihfft2(grid), lambda: fft.irfft(x), lambda: fft.hfft(x),
             lambda: fft.rfft(x.clone().requires_grad_()),
             lambda: pyfront.stft(x.repeat(4), 8, window=window, return_complex=True),
-            lambda: pyfront.polar(x, x), lambda: pyfront.complex(x, x), lambda: pyfront.view_as_complex(x.reshape(4, 2)),
+            lambda: pyfront.polar(x, x), lambda: pyfront.complex(x, x),
+            lambda: pyfront.view_as_complex(x.reshape(4, 2)),
             lambda: pyfront.linalg.eig(square), lambda: pyfront.linalg.eigvals(square))
 
 
