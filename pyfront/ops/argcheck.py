@@ -190,16 +190,18 @@ def torch_refusal(key: str, args, kwargs, unknown: str | None = None) -> TypeErr
 
 
 @functools.cache  # (read past the fast path only: its overloads are parsed on the first such call)
-def _most_positional(key: str) -> int:
-    """The most positional arguments (a method's self among them) torch takes in a call of ``key``: more
-    are refused by their count before any argument's type (its parser's order, and Python's)."""
+def _most_positional(key: str, keywords: bool = False) -> int:
+    """The most positional arguments (a method's self among them) torch takes in a call of ``key`` (with
+    ``keywords``: and keyword arguments too): more are refused by their count before any argument's type
+    (its parser's order, and Python's)."""
     entry = ARITY.get(key)
     if entry is None:
         return 1 << 30
     style, _, _, most, left_out = entry[:5]  # (torch_refusal itself answers for ints spelled out)
     if style == "combination":
         options = _overloads().get(("Tensor." if key.startswith("Tensor.") else "") + entry[1], ())
-        if not options or any("..." in option for option in options):
+        spelled_out = not keywords and any(_ints_spelled_out(option) for option in options)
+        if not options or spelled_out or any("..." in option for option in options):
             return 1 << 30
         # (torch's parser also takes the deprecated forms its messages hide: x.add_(-lr, grad), and beta and
         # alpha before a product's operands: torch.addmm(beta, M, alpha, a, b))
@@ -252,6 +254,13 @@ def _option_counts(option: str) -> tuple[int, int, int, set, list]:
     positional = parts.index("*") if "*" in parts else len(parts)
     required = [_option_name(part) for part in params if " = " not in part]
     return len(required), len(params), positional, {_option_name(part) for part in params}, required
+
+
+def _ints_spelled_out(option: str) -> bool:
+    """Whether torch's parser reads ints spelled out for one signature (x.view(2, 3), x.squeeze(0, 1)): its
+    one positional parameter is an int list (its allow_varargs_intlist), so any count of ints may come, in a
+    call without keywords (x.view(3, 2, dtype=None) is refused)."""
+    return option.startswith("(tuple of ints ") and _option_counts(option)[2] == 1
 
 
 def _option_name(part: str) -> str:
@@ -713,7 +722,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     if on_failure is not None and (again := on_failure(args, kwargs)):
                         return fn(*again)
                     raise
-            if len(args) > _most_positional(arity_key) and (
+            if len(args) > _most_positional(arity_key, bool(kwargs)) and (
                     refused := torch_refusal(arity_key, args, kwargs)) is not None:
                 raise refused
             if other_at is not None and (len(args) > other_at or other in kwargs):

@@ -12,6 +12,7 @@ from ..autograd.function import no_derivative, zero_derivative
 from ..autograd.grad_mode import _state as _grad
 from ..backends import get_backend, host_numpy
 from ..device import as_device, factory_device
+from ..device import device as _Device
 from ..random import default_generator, draw_device
 from ..shape import (LONG_LONG_MAX, LONG_LONG_MIN, c_div, check_long_long, index_like, infer_size,
                      refuse_symbolic, wrap_int)
@@ -119,6 +120,8 @@ def type_name(obj) -> str:
     """CPython's tp_name of ``type(obj)``, as torch's messages print it: ``set``, ``collections.deque``,
     ``numpy.float32``, or a Python class's own name."""
     t = type(obj)
+    if isinstance(obj, (dt.dtype, _Device)):  # C types in torch (torch.dtype): pyfront's are Python classes
+        return f"torch.{t.__name__}"
     if t.__module__ == "builtins" or t.__flags__ & (1 << 9):  # a builtin, or a class written in Python
         return t.__name__
     return f"{t.__module__}.{t.__name__}"

@@ -13,6 +13,7 @@ from .kernels import (  # noqa: F401  (importing a kernels module registers its 
     LAUNCHERS, foreach, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
 from .kernels.elementwise import plan, run_elementwise, scalar_value
 from .runtime import Runtime
+from .strides import TooManyDims
 from . import fusion
 
 
@@ -119,13 +120,27 @@ class WebGPUBackend(Backend):
     def run(self, op, inputs, attrs, out_meta):
         launch = LAUNCHERS.get(op.name)
         if launch is not None:
-            storages = launch(self, op, inputs, attrs, out_meta)
+            try:
+                storages = launch(self, op, inputs, attrs, out_meta)
+            except TooManyDims:
+                storages = self._launch_dense(launch, op, inputs, attrs, out_meta)
             return [self._wrapped(st, meta) for st, meta in zip(storages, out_meta)]
         if op.kind != "elementwise" or op.wgsl is None:
+            for _, dtype in out_meta:  # a result webgpu cannot hold (rfft's, eig's complex): refused as
+                self._check_dtype(dtype)  # such, with the way out, as every complex tensor there is
             raise RuntimeError(f'"{op.name}" has no WebGPU kernel yet; move the tensors to the cpu device')
         (shape, dtype), = out_meta
         expr, scalars, bool_expr, widen = plan(op, [t.dtype for t in inputs], attrs, dtype)
         return [self._elementwise(shape, dtype, inputs, expr, scalars, bool_expr, widen)]
+
+    def _launch_dense(self, launch, op, inputs, attrs, out_meta):
+        """``op`` again on dense copies of its strided inputs: a layout of many dims that do not merge
+        (torch indexes up to 25) is past a kernel's parameters, its copy merges to fewer."""
+        dense_inputs = [x if x is None or x.is_contiguous() else self._dense_copy(x) for x in inputs]
+        try:
+            return launch(self, op, dense_inputs, attrs, out_meta)
+        except TooManyDims as e:  # (DESIGN.md: a builtin type in a traceback)
+            raise RuntimeError(str(e)) from None
 
     def plan(self, op, dtype, out_dtypes, attrs=None):
         """An elementwise op's kernel expression, its scalars and its output's checks are settled

@@ -1,7 +1,15 @@
 """Stride arithmetic for kernels: broadcasting inputs against an output, and merging dimensions."""
 from __future__ import annotations
 
+import itertools
+
 MAX_DIMS = 8
+
+
+class TooManyDims(RuntimeError):
+    """A layout that merges to more dims than a kernel indexes. The backend runs the op again on dense
+    copies of its inputs (they merge to fewer), and refuses only what still does not fit, as a plain
+    RuntimeError (webgpu/__init__.py run)."""
 
 
 def broadcast_strides(t, shape) -> tuple:
@@ -32,3 +40,17 @@ def coalesce(shape, ports):
                 del p[d]
         d -= 1
     return tuple(new_shape), [tuple(p) for p in new_ports]
+
+
+def peel(shape, ports, limit=MAX_DIMS):
+    """A layout of more than ``limit`` dims (after ``coalesce``) as blocks a kernel can index: its smallest
+    dims are looped over on the host, so the dispatches are as few as the layout allows (torch indexes up
+    to 25 dims; a kernel's parameters hold ``limit``).
+
+    Returns (the kept shape, the kept ports, an iterator of each block's element offset per port)."""
+    by_size = sorted(range(len(shape)), key=lambda d: shape[d])
+    looped = sorted(by_size[:len(shape) - limit])
+    kept = [d for d in range(len(shape)) if d not in looped]
+    blocks = (tuple(sum(i * p[d] for i, d in zip(index, looped)) for p in ports)
+              for index in itertools.product(*(range(shape[d]) for d in looped)))
+    return tuple(shape[d] for d in kept), [tuple(p[d] for d in kept) for p in ports], blocks

@@ -7,11 +7,12 @@ its scalars as ``s0`` .. ``s3``, fields of the kernel's parameters passed at dis
 from __future__ import annotations
 
 import functools
+import math
 
 from ....dtypes import round_float32
 from ..layout import I32_MAX, I32_MIN, _RANGE_ERROR, store_expr, truth, wgsl_type
 from ..runtime import f16_bits, specialise
-from ..strides import MAX_DIMS, broadcast_strides, coalesce
+from ..strides import MAX_DIMS, broadcast_strides, coalesce, peel
 
 NAMES = "abc"
 SCALARS = ("s0", "s1", "s2", "s3")
@@ -93,29 +94,32 @@ def run_elementwise(backend, source_expr, inputs, out, bool_expr=False, scalars=
     numel = out.numel()
     if numel == 0:
         return
+    offsets = [out.offset] + [t.offset for t in inputs]
+    blocks = ()
     if all(t.shape == shape and t.is_contiguous() for t in inputs) and out.is_contiguous():
         shape, strides = (numel,), _FLAT[len(inputs)]  # the common case: flat and aligned
     else:
         ports = [out.strides] + [broadcast_strides(t, shape) for t in inputs]
         shape, ports = coalesce(shape, ports)
-        if len(shape) > MAX_DIMS:
-            raise RuntimeError(
-                f"webgpu elementwise kernels index at most {MAX_DIMS} dimensions after merging "
-                f"contiguous ones; got {len(shape)}: make the operands contiguous first"
-            )
+        if len(shape) > MAX_DIMS:  # (rare) the smallest dims looped over here, a dispatch per block
+            shape, ports, blocks = peel(shape, ports)
+            numel = math.prod(shape)
         # the strides dim by dim, each dim's a vec4 over the ports
         strides = [s for along_d in zip(*ports) for s in along_d + _PAD[len(ports)]]
     types = tuple(wgsl_type(t.dtype) for t in inputs)
     source = _source(source_expr, types, out.dtype, len(shape), bool_expr, tuple(ty for ty, _ in scalars),
                      widen_f16)
-    offsets = [out.offset] + [t.offset for t in inputs]
     params = {"numel": numel, "sizes": shape, "offsets": offsets, "strides": strides}
     if scalars:
         if len(scalars) > len(SCALARS):
             raise ValueError(f"an elementwise kernel takes at most {len(SCALARS)} scalars")
         params.update(zip(SCALARS, [scalar_value(ty, v) for ty, v in scalars]))
-    reads = [backend.binding(t) for t in inputs]
-    backend.runtime.launch(source, reads, [backend.binding(out)], params, numel)
+    reads, writes = [backend.binding(t) for t in inputs], [backend.binding(out)]
+    if not blocks:
+        backend.runtime.launch(source, reads, writes, params, numel)
+    for block in blocks:
+        params["offsets"] = [o + d for o, d in zip(offsets, block)]
+        backend.runtime.launch(source, reads, writes, params, numel)
 
 
 def plan(op, dtypes, attrs, out_dtype):

@@ -21,7 +21,7 @@ from ....errors import out_of_bounds
 from ...storage import dense
 from ..layout import I32_MAX, truth, wgsl_type
 from ..runtime import WORKGROUP, specialise
-from ..strides import MAX_DIMS, coalesce
+from ..strides import MAX_DIMS, TooManyDims, coalesce
 from . import launcher
 from .elementwise import run_elementwise
 from .scan import scan_into
@@ -104,11 +104,8 @@ def _map_params(sizes, indexed, plain, pstrides, index_dims, n, offsets) -> list
     if not shape:
         shape, ports = (1,), [(0,), (0,), (0,)]
     if len(shape) > MAX_DIMS:
-        raise RuntimeError(f"webgpu indexing kernels index at most {MAX_DIMS} dimensions after merging "
+        raise TooManyDims(f"webgpu indexing kernels index at most {MAX_DIMS} dimensions after merging "
                            f"contiguous ones; got {len(shape)}: make the operands contiguous first")
-    if len(index_dims) > MAX_INDEXED:
-        raise RuntimeError(f"webgpu indexing: too many indexed dimensions ({len(index_dims)}) for one "
-                           f"kernel; at most {MAX_INDEXED}")
     dims = [w for d, size in enumerate(shape) for w in (size, ports[0][d], ports[1][d], ports[2][d])]
     return dict(numel=math.prod(sizes), n=n, k=len(index_dims), ndim=len(shape), indexed_offset=offsets[0],
                 plain_offset=offsets[1], dims=dims, index_strides=[stride for stride, _ in index_dims],
@@ -155,6 +152,9 @@ def _first_bad(backend, idx, n, sizes, negative_ok):
 
 
 def _check_index(backend, idx, n, sizes):
+    if len(sizes) > MAX_INDEXED:  # (before the bounds check, whose kernel takes as many rows)
+        raise RuntimeError(f"webgpu indexing: too many indexed dimensions ({len(sizes)}) for one "
+                           f"kernel; at most {MAX_INDEXED}")
     bad = _first_bad(backend, idx, n, sizes, True) if n else None
     if bad is not None:
         j, value = bad

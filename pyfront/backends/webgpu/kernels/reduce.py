@@ -7,7 +7,7 @@ import math
 from ...storage import dense
 from ..layout import truth, wgsl_type
 from ..runtime import WORKGROUP, specialise
-from ..strides import coalesce
+from ..strides import TooManyDims, coalesce
 from . import launcher
 from .. import fusion
 from ....dtypes import float32, int32, uint8
@@ -72,7 +72,7 @@ def _params(x, dims):
     """(m outputs, n elements each, the kernel's dim placeholders, its parameters; chunks 1)."""
     ks, kst, rs, rst = split_dims(x, dims)
     if max(len(ks), len(rs)) > MAX_SIDE_DIMS:
-        raise RuntimeError(f"webgpu reductions index at most {MAX_SIDE_DIMS} kept and {MAX_SIDE_DIMS} "
+        raise TooManyDims(f"webgpu reductions index at most {MAX_SIDE_DIMS} kept and {MAX_SIDE_DIMS} "
                            f"reduced dimensions after merging contiguous ones; make the input contiguous")
     m, n = math.prod(ks), math.prod(rs)
     dims = dict(nk=len(ks), nr=len(rs), kept_vecs=-(-len(ks) // 4), reduced_vecs=-(-len(rs) // 4))

@@ -8,7 +8,7 @@ from ....shape import contiguous_strides
 from ...storage import dense
 from ..layout import wgsl_type
 from ..runtime import WORKGROUP, specialise
-from ..strides import MAX_DIMS, coalesce
+from ..strides import MAX_DIMS, TooManyDims, coalesce
 from . import launcher
 
 SERIAL_BELOW = 64  # rows shorter than this get one thread each
@@ -33,7 +33,7 @@ def row_params(x, dim: int | None) -> tuple[int, int, dict]:
     sizes, (in_st, out_st) = coalesce(tuple(x.shape[d] for d in kept), ports)
     m = math.prod(sizes)
     if len(sizes) > MAX_DIMS:
-        raise RuntimeError(f"webgpu row kernels index at most {MAX_DIMS} dimensions besides the row after "
+        raise TooManyDims(f"webgpu row kernels index at most {MAX_DIMS} dimensions besides the row after "
                            f"merging contiguous ones; got {len(sizes)}: make the input contiguous first")
     dims = [w for d in zip(sizes, in_st, out_st) for w in (*d, 0)]
     return m, n, dict(m=m, n=n, offset=x.offset, in_stride=x.strides[dim], out_stride=out_strides[dim],

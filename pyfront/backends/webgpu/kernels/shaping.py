@@ -11,7 +11,7 @@ import math
 from ...storage import dense
 from ..layout import wgsl_type
 from ..runtime import specialise
-from ..strides import MAX_DIMS
+from ..strides import MAX_DIMS, TooManyDims
 from .elementwise import run_elementwise
 from . import launcher
 
@@ -59,7 +59,7 @@ def flip(backend, op, inputs, attrs, out_meta):
         return [storage]
     sizes, strides, mask = _flip_dims(tuple(x.shape), x.strides, set(attrs["dims"]))
     if len(sizes) > MAX_DIMS:
-        raise RuntimeError(f"webgpu flip indexes at most {MAX_DIMS} dimensions after merging contiguous "
+        raise TooManyDims(f"webgpu flip indexes at most {MAX_DIMS} dimensions after merging contiguous "
                            f"ones; got {len(sizes)}: make the input contiguous first")
     ty = wgsl_type(x.dtype)
     source = specialise("flip.wgsl", enable="enable f16;" if ty == "f16" else "", ty=ty, ndim=len(sizes))
