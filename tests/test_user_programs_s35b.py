@@ -58,3 +58,83 @@ def test_adafactor_refuses_complex_params_as_torch():
         w.grad = lib.ones(3, dtype=lib.complex64)
         with pytest.raises(RuntimeError, match="^Adafactor does not support complex parameters$"):
             lib.optim.Adafactor([w]).step()
+
+
+# fake quantization (quantization-aware training by hand: tests/programs/quantization_by_hand.py)
+_VALUES = [-3.0, -1.25, -0.05, -0.0, 0.0, 0.35, 0.45, 0.77, 1.5, 9.0, 1e30, float("inf"), float("-inf"), float("nan")]
+
+
+def _fq_cases(lib):
+    """(name, thunk) calls of both fake quantizers: dtypes, qparams as numbers and tensors, ranges."""
+    x = lib.tensor(_VALUES * 3).reshape(3, 14)
+    scales = lib.tensor([0.1, 0.25, 0.07])
+    int_zps, float_zps = lib.tensor([0, 1, -2], dtype=lib.int32), lib.tensor([0.5, 1.0, -2.25])
+    per_tensor = lib.fake_quantize_per_tensor_affine
+    per_channel = lib.fake_quantize_per_channel_affine
+    cases = {}
+    for dtype in ("float32", "float64", "float16", "bfloat16"):
+        xd = x.to(getattr(lib, dtype))
+        cases[f"tensor {dtype}"] = lambda xd=xd: per_tensor(xd, 0.1, 3, -128, 127)
+        cases[f"tensor 4-bit {dtype}"] = lambda xd=xd: per_tensor(xd, 0.07, 0, -8, 7)
+        cases[f"channel {dtype}"] = lambda xd=xd: per_channel(xd, scales, int_zps, 0, -8, 7)
+        cases[f"channel float zp {dtype}"] = lambda xd=xd: per_channel(xd, scales, float_zps, 0, -8, 7)
+        cases[f"channel half zp {dtype}"] = lambda xd=xd: per_channel(xd, scales, float_zps.half(), 0, 0, 15)
+    cases.update({
+        "tensor qparams": lambda: per_tensor(x, lib.tensor(0.25), lib.tensor(0, dtype=lib.int32), 0, 15),
+        "tensor qparams out of range": lambda: per_tensor(x, lib.tensor(0.1), lib.tensor(300), -128, 127),
+        "scale 0": lambda: per_tensor(x, 0.0, 0, 0, 10),
+        "negative scale": lambda: per_tensor(x, -1.0, 0, 0, 10),
+        "wide range": lambda: per_tensor(x, 0.1, 0, -2 ** 40, 2 ** 40),
+        "channel last axis": lambda: per_channel(x.t(), scales, int_zps, 1, -8, 7),
+        # torch's errors, in its order
+        "min > max": lambda: per_tensor(x, 0.1, 3, 5, 2),
+        "zero point outside": lambda: per_tensor(x, 0.1, 300, -128, 127),
+        "int input": lambda: per_tensor(x.int(), 0.1, 0, -128, 127),
+        "two-element scale": lambda: per_tensor(x, lib.tensor([0.1, 0.2]), lib.tensor([0, 0]), 0, 10),
+        "channel double scale": lambda: per_channel(x, scales.double(), int_zps, 0, -8, 7),
+        "channel long zp": lambda: per_channel(x, scales, int_zps.long(), 0, -8, 7),
+        "channel 2-d scale": lambda: per_channel(x, scales[None], int_zps, 0, -8, 7),
+        "channel 2-d zp": lambda: per_channel(x, scales, int_zps[None], 0, -8, 7),
+        "channel sizes": lambda: per_channel(x, scales[:2], int_zps, 0, -8, 7),
+        "channel axis size": lambda: per_channel(x, scales, int_zps, 1, -8, 7),
+        "channel axis range": lambda: per_channel(x, scales, int_zps, 2, -8, 7),
+        "channel negative axis": lambda: per_channel(x.t(), scales, int_zps, -1, -8, 7),
+        "channel min > max": lambda: per_channel(x, scales, int_zps, 0, 8, 7),
+        "channel zp outside": lambda: per_channel(x, scales, int_zps + 10, 0, -8, 7),
+        "channel int input": lambda: per_channel(x.int(), scales, int_zps, 0, -8, 7),
+    })
+    return cases
+
+
+def _outcome(thunk):
+    try:
+        out = thunk()
+    except Exception as e:  # the error is the outcome compared
+        return type(e).__name__, str(e)
+    return str(out.dtype), out.detach().double().numpy()
+
+
+def test_fake_quantize_values_dtypes_and_errors_as_torch():
+    ours, theirs = _fq_cases(pyfront), _fq_cases(torch)
+    for name in theirs:
+        got, want = _outcome(ours[name]), _outcome(theirs[name])
+        assert got[0] == want[0], (name, got, want)
+        if isinstance(want[1], str):
+            assert got[1] == want[1], name
+        else:
+            np.testing.assert_array_equal(got[1], want[1], err_msg=name)
+
+
+@pytest.mark.parametrize("per_channel", [False, True])
+def test_fake_quantize_gradients_pass_inside_the_range_as_torch(per_channel):
+    grads = []
+    for lib in (torch, pyfront):
+        x = lib.tensor(_VALUES, requires_grad=True)
+        if per_channel:
+            y = lib.fake_quantize_per_channel_affine(x[None], lib.tensor([0.1]), lib.tensor([0.5]), 1 - 1, -8, 7)
+        else:
+            y = lib.fake_quantize_per_tensor_affine(x, 0.1, 1, -8, 7)
+        (y * lib.arange(1.0, 15.0)).sum().backward()
+        grads.append((type(y.grad_fn).__name__, x.grad.numpy()))
+    assert grads[0][0] == grads[1][0]
+    np.testing.assert_array_equal(grads[1][1], grads[0][1])
