@@ -52,6 +52,26 @@ def test_complex_params_step_as_torchs(name, options):
         np.testing.assert_allclose(got_state[key], value, rtol=1e-5, atol=1e-6, err_msg=key)
 
 
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_lbfgs_steps_complex_params_as_torchs(line_search_fn):
+    rng = np.random.default_rng(1)
+    start, target = ((rng.standard_normal(3) + 1j * rng.standard_normal(3)).astype(np.complex64) for _ in "ab")
+    got = []
+    for lib in (pyfront, torch):
+        w = lib.tensor(start, requires_grad=True)
+        opt = lib.optim.LBFGS([w], lr=0.5, max_iter=5, line_search_fn=line_search_fn)
+
+        def closure():
+            opt.zero_grad()
+            loss = ((w - lib.tensor(target)).abs() ** 4).sum()
+            loss.backward()
+            return loss
+        losses = [opt.step(closure).item() for _ in range(2)]
+        got.append((losses, w.detach().numpy()))
+    np.testing.assert_allclose(got[0][0], got[1][0], rtol=1e-5)
+    np.testing.assert_allclose(got[0][1], got[1][1], rtol=1e-5, atol=1e-6)
+
+
 def test_adafactor_refuses_complex_params_as_torch():
     for lib in (torch, pyfront):
         w = lib.zeros(3, dtype=lib.complex64, requires_grad=True)
