@@ -4,6 +4,8 @@ param as torch's do, as its view_as_real (zongyi-li's Fourier Neural Operator tr
 with Adam)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -55,7 +57,7 @@ def test_complex_params_step_as_torchs(name, options):
 @pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
 def test_lbfgs_steps_complex_params_as_torchs(line_search_fn):
     rng = np.random.default_rng(1)
-    start, target = ((rng.standard_normal(3) + 1j * rng.standard_normal(3)).astype(np.complex64) for _ in "ab")
+    start, target = ((rng.standard_normal((3, 2)) @ np.array([1, 1j])).astype(np.complex64) for _ in "ab")
     got = []
     for lib in (pyfront, torch):
         w = lib.tensor(start, requires_grad=True)
@@ -81,7 +83,7 @@ def test_adafactor_refuses_complex_params_as_torch():
 
 
 # fake quantization (quantization-aware training by hand: tests/programs/quantization_by_hand.py)
-_VALUES = [-3.0, -1.25, -0.05, -0.0, 0.0, 0.35, 0.45, 0.77, 1.5, 9.0, 1e30, float("inf"), float("-inf"), float("nan")]
+_VALUES = [-3.0, -1.25, -0.05, -0.0, 0.0, 0.35, 0.45, 0.77, 1.5, 9.0, 1e30, math.inf, -math.inf, math.nan]
 
 
 def _fq_cases(lib):
@@ -151,7 +153,7 @@ def test_fake_quantize_gradients_pass_inside_the_range_as_torch(per_channel):
     for lib in (torch, pyfront):
         x = lib.tensor(_VALUES, requires_grad=True)
         if per_channel:
-            y = lib.fake_quantize_per_channel_affine(x[None], lib.tensor([0.1]), lib.tensor([0.5]), 1 - 1, -8, 7)
+            y = lib.fake_quantize_per_channel_affine(x[None], lib.tensor([0.1]), lib.tensor([0.5]), 0, -8, 7)
         else:
             y = lib.fake_quantize_per_tensor_affine(x, 0.1, 1, -8, 7)
         (y * lib.arange(1.0, 15.0)).sum().backward()

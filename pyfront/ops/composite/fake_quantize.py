@@ -46,13 +46,15 @@ def _scaled(input: Tensor, inv_scale):
     return wide * inv_scale
 
 
-def fake_quantize_per_tensor_affine(input: Tensor, scale, zero_point, quant_min: int, quant_max: int) -> Tensor:
+def fake_quantize_per_tensor_affine(input: Tensor, scale, zero_point, quant_min: int,
+                                    quant_max: int) -> Tensor:
     """``input`` quantized to ``quant_min..quant_max`` with one ``scale`` and ``zero_point`` (numbers, or
     tensors of one element) and dequantized, as ``torch.fake_quantize_per_tensor_affine``."""
     tensor_qparams = isinstance(scale, Tensor) or isinstance(zero_point, Tensor)
     scale, zero_point = (v.item() if isinstance(v, Tensor) else v for v in (scale, zero_point))
     _check_range(quant_min, quant_max)
-    if not tensor_qparams and not quant_min <= zero_point <= quant_max:  # torch's tensor overload checks neither
+    # torch's overload for tensor qparams checks neither the range nor the zero point
+    if not tensor_qparams and not quant_min <= zero_point <= quant_max:
         raise _zero_point_error()
     _check_floating(input, "fake_quantize_tensor_cachemask_kernel_type_handling")
     scale, zero_point = _float32(float(scale)), int(zero_point)
@@ -80,7 +82,8 @@ def _check_channel_qparams(input: Tensor, scale: Tensor, zero_point: Tensor, axi
     if scale.dtype not in (dt.float32, dt.bfloat16):
         raise RuntimeError(f"Scale must be Float or BFloat16, found {dt.scalar_name(scale.dtype)}")
     if zero_point.dtype not in (dt.int32, dt.float32, dt.float16):
-        raise RuntimeError(f"Zero-point must be Int32, Float or Half, found {dt.scalar_name(zero_point.dtype)}")
+        raise RuntimeError("Zero-point must be Int32, Float or Half, found "
+                           f"{dt.scalar_name(zero_point.dtype)}")
     if scale.dim() != 1:
         raise RuntimeError("scale should be a 1-D tensor")
     if zero_point.dim() != 1:
@@ -97,8 +100,8 @@ def _check_channel_qparams(input: Tensor, scale: Tensor, zero_point: Tensor, axi
         raise RuntimeError("`axis` must be between 0 and number of dimensions of input")
 
 
-def fake_quantize_per_channel_affine(input: Tensor, scale: Tensor, zero_point: Tensor, axis: int, quant_min: int,
-                                     quant_max: int) -> Tensor:
+def fake_quantize_per_channel_affine(input: Tensor, scale: Tensor, zero_point: Tensor, axis: int,
+                                     quant_min: int, quant_max: int) -> Tensor:
     """``input`` quantized with a ``scale`` and ``zero_point`` per index along ``axis`` and dequantized, as
     ``torch.fake_quantize_per_channel_affine``."""
     _check_channel_qparams(input, scale, zero_point, axis, quant_min, quant_max)
