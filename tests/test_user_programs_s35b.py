@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from webgpu_required import requires_webgpu
 
 import pyfront
 
@@ -160,3 +161,20 @@ def test_fake_quantize_gradients_pass_inside_the_range_as_torch(per_channel):
         grads.append((type(y.grad_fn).__name__, x.grad.numpy()))
     assert grads[0][0] == grads[1][0]
     np.testing.assert_array_equal(grads[1][1], grads[0][1])
+
+
+@requires_webgpu
+def test_fake_quantize_on_webgpu_as_torchs_float_kernels():
+    """On a GPU torch's kernels compute in float32 (its cuda ones); pyfront's float64-free webgpu does too."""
+    x = np.array(_VALUES[:10] * 3, dtype=np.float32).reshape(3, 10)
+    scales, zps = [0.1, 0.25, 0.07], [0, 1, -2]
+    got, want = [], []
+    for lib, out, device in ((pyfront, got, "webgpu"), (torch, want, "cpu")):
+        xt = lib.tensor(x, device=device, requires_grad=True)
+        y1 = lib.fake_quantize_per_tensor_affine(xt, 0.1, 3, -8, 7)
+        y2 = lib.fake_quantize_per_channel_affine(xt, lib.tensor(scales, device=device),
+                                                   lib.tensor(zps, dtype=lib.int32, device=device), 0, -8, 7)
+        (y1 + 2 * y2).sum().backward()
+        out += [t.detach().cpu().numpy() for t in (y1, y2, xt.grad)]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=0)

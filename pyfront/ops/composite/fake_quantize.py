@@ -3,7 +3,8 @@
 in the input's dtype, differentiated straight through (the gradient passes where the rounded value fell
 inside [quant_min, quant_max], else 0). Each follows its torch kernel's arithmetic: the per-tensor kernel
 clamps in floating point (NaN to quant_min, inf to quant_max), the per-channel one casts to int64 first
-(NaN and infinities, as x86's conversion gives, to quant_min)."""
+(NaN and infinities, as x86's conversion gives, to quant_min). On a GPU both compute in float32, as
+torch's cuda kernels."""
 from __future__ import annotations
 
 import struct
@@ -121,7 +122,9 @@ def fake_quantize_per_channel_affine(input: Tensor, scale: Tensor, zero_point: T
 
     def value(x):
         clamped = quantized(x).clamp(quant_min, quant_max)
-        return ((clamped.double() - zp.double()) * scale.double()).to(x.dtype)
+        # torch's cpu kernel dequantizes in double (fmax/fmin of int64s), its cuda one in float
+        exact = dt.float64 if x.device.type == "cpu" else dt.float32
+        return ((clamped.to(exact) - zp.to(exact)) * scale.to(exact)).to(x.dtype)
 
     @shown_as("FakeQuantizePerChannelAffineCachemaskBackward0")
     def backward(g, x):
