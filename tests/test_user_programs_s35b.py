@@ -178,3 +178,67 @@ def test_fake_quantize_on_webgpu_as_torchs_float_kernels():
         out += [t.detach().cpu().numpy() for t in (y1, y2, xt.grad)]
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=0)
+
+
+# autograd.Function under torch.func transforms (the "Extending torch.func" tutorial's rules)
+def _function_kinds(lib):
+    """A Function whose forward takes ctx, one with setup_context alone, and one with a vmap rule too."""
+    class CtxForward(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clamp(0, 1)
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    class SetupContext(lib.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x.clamp(0, 1)
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            pass
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    class GeneratedVmap(SetupContext):
+        generate_vmap_rule = True
+
+        @staticmethod
+        def jvp(ctx, t):
+            return t
+
+    return CtxForward, SetupContext, GeneratedVmap
+
+
+def _transform_calls(lib, fn):
+    f = lib.func
+    return {"vmap": lambda: f.vmap(fn.apply)(lib.ones(2, 3)),
+            "vmap of a constant": lambda: f.vmap(lambda t: fn.apply(lib.ones(3)) + t)(lib.ones(2, 3)),
+            "grad": lambda: f.grad(lambda t: fn.apply(t).sum())(lib.ones(3)),
+            "vjp": lambda: f.vjp(fn.apply, lib.ones(3)),
+            "jvp": lambda: f.jvp(fn.apply, (lib.ones(3),), (lib.ones(3),)),
+            "jacrev": lambda: f.jacrev(fn.apply)(lib.ones(3)),
+            "jacfwd": lambda: f.jacfwd(fn.apply)(lib.ones(3)),
+            "hessian": lambda: f.hessian(lambda t: fn.apply(t).sum())(lib.ones(3)),
+            "outside": lambda: fn.apply(lib.ones(3, requires_grad=True)).sum().backward()}
+
+
+def _raised(thunk):
+    try:
+        thunk()
+    except (RuntimeError, NotImplementedError) as e:  # the refusal is the outcome compared
+        return type(e).__name__, str(e)
+    return None
+
+
+@pytest.mark.parametrize("kind", [0, 1, 2])
+def test_functions_under_transforms_refused_as_torch(kind):
+    ours = _transform_calls(pyfront, _function_kinds(pyfront)[kind])
+    theirs = _transform_calls(torch, _function_kinds(torch)[kind])
+    for name, thunk in theirs.items():
+        assert _raised(ours[name]) == _raised(thunk), name
