@@ -224,7 +224,7 @@ SLOW: dict[str, dict] = {
     "neural_ca": {},  # growing neural cellular automata: Sobel perception, pool; also --cuda-as webgpu
     "special_functions_science": {},  # torch.special's polynomials, Bessels, zeta, log_ndtr, their gradients
     "ntk_influence": {},  # torch.func's empirical NTK both ways, per-sample grads, HVPs, influence by CG
-    "layer_zoo_archs": {},  # SegNet unpooling, ShuffleNet, ESPCN, LRN, GLU, Fold/Unfold, proj_size LSTM, fusing
+    "layer_zoo_archs": {},  # SegNet unpooling, ShuffleNet, ESPCN, LRN, GLU, Fold/Unfold, proj_size LSTM
     "custom_ops_extending": {},  # torch.library.custom_op + register_autograd; Functions under torch.func
     # the "Extending torch" notes' ScalarTensor / LoggingTensor / MetadataTensor (see KNOWN)
     "torch_function_subclass": {},
