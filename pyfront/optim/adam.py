@@ -112,7 +112,9 @@ class Adam(Optimizer):
                 if group["fused"] and param.dtype in HALVES:
                     self._fused_halves(param, grad, state, group, *hyper)
                     continue
-                self._update(_real(param), _real(grad), _real_state(state), group, *hyper)
+                if param.is_complex():  # stepped as its two real parts, as torch's
+                    param, grad, state = _real(param), _real(grad), _real_state(state)
+                self._update(param, grad, state, group, *hyper)
         return loss
 
     @classmethod
