@@ -242,3 +242,26 @@ def test_functions_under_transforms_refused_as_torch(kind):
     theirs = _transform_calls(torch, _function_kinds(torch)[kind])
     for name, thunk in theirs.items():
         assert _raised(ours[name]) == _raised(thunk), name
+
+
+def test_custom_op_register_vmap_as_torch():
+    """torch.library's vmap rule: registered on the op (and by name), vmap of the op as torch's."""
+    outs = []
+    for lib, ns in ((torch, "s35b_t"), (pyfront, "s35b_p")):
+        def triple(x):
+            return x * 3
+
+        def shift(x, k):
+            return x + k
+        # the annotations custom_op infers its schema from (this file's are strings: __future__ annotations)
+        triple.__annotations__ = {"x": lib.Tensor, "return": lib.Tensor}
+        shift.__annotations__ = {"x": lib.Tensor, "k": float, "return": lib.Tensor}
+        triple = lib.library.custom_op(f"{ns}::triple", mutates_args=())(triple)
+        shift = lib.library.custom_op(f"{ns}::shift", mutates_args=())(shift)
+        triple.register_vmap(lambda info, in_dims, x: (x * 3, in_dims[0]))
+        lib.library.register_vmap(f"{ns}::shift", lambda info, in_dims, x, k: (x + k, in_dims[0]))
+        xs = lib.arange(6.0).view(3, 2)
+        outs.append([lib.func.vmap(triple)(xs).numpy(),
+                     lib.func.vmap(shift, in_dims=(1, None))(xs, 0.5).numpy()])
+    for got, want in zip(outs[1], outs[0]):
+        np.testing.assert_array_equal(got, want)
