@@ -50,6 +50,7 @@ from .ops.composite.view_copies import *  # noqa: F401,F403
 from .ops.composite.gap_functions import *  # noqa: F401,F403
 from .ops.composite.complex_numbers import *  # noqa: F401,F403,A004  (torch.complex)
 from .ops.composite.spectral import *  # noqa: F401,F403
+from .ops.composite.fake_quantize import *  # noqa: F401,F403
 from .ops.views import *  # noqa: F401,F403
 from .ops.queries import *  # noqa: F401,F403
 from .ops.legacy import *  # noqa: F401,F403

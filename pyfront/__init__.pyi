@@ -57,6 +57,7 @@ from . import storage as storage
 from . import strides_order as strides_order
 from . import testing as testing
 from . import torch_version as torch_version
+from . import types as types
 from . import utils as utils
 from . import version as version
 from . import webgpu as webgpu
@@ -928,6 +929,29 @@ def expm1_(input):
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.eye``. (pyfront.ops.creation.eye)"""
+
+def fake_quantize_per_channel_affine(
+    input: Tensor,
+    scale: Tensor,
+    zero_point: Tensor,
+    axis: builtins.int,
+    quant_min: builtins.int,
+    quant_max: builtins.int,
+) -> Tensor:
+    """``input`` quantized with a ``scale`` and ``zero_point`` per index along ``axis`` and dequantized, as
+    ``torch.fake_quantize_per_channel_affine``.
+    (pyfront.ops.composite.fake_quantize.fake_quantize_per_channel_affine)"""
+
+def fake_quantize_per_tensor_affine(
+    input: Tensor,
+    scale,
+    zero_point,
+    quant_min: builtins.int,
+    quant_max: builtins.int,
+) -> Tensor:
+    """``input`` quantized to ``quant_min..quant_max`` with one ``scale`` and ``zero_point`` (numbers, or
+    tensors of one element) and dequantized, as ``torch.fake_quantize_per_tensor_affine``.
+    (pyfront.ops.composite.fake_quantize.fake_quantize_per_tensor_affine)"""
 
 def feature_alpha_dropout(input, p, train):
     """``torch.feature_alpha_dropout``: ``F.feature_alpha_dropout(input, p, train)``.
@@ -2480,14 +2504,15 @@ def unravel_index(indices, shape):
     (pyfront.ops.composite.arrays.unravel_index)"""
 
 def unsafe_chunk(input: Tensor, chunks: builtins.int, dim: builtins.int = 0):
-    """``chunk`` (torch's unsafe_ variant differs only in autograd's view checks), as
-    ``torch.unsafe_chunk``. (pyfront.ops.composite.scatters.unsafe_chunk)"""
+    """``chunk``'s pieces as ``unsafe_split``'s, as ``torch.unsafe_chunk``.
+    (pyfront.ops.composite.scatters.unsafe_chunk)"""
 
 def unsafe_split(input: Tensor, split_size: builtins.int, dim: builtins.int = 0):
-    """``split`` by one size, as ``torch.unsafe_split``. (pyfront.ops.composite.scatters.unsafe_split)"""
+    """``split`` by one size, its pieces no views for autograd, as ``torch.unsafe_split``.
+    (pyfront.ops.composite.scatters.unsafe_split)"""
 
 def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0):
-    """``split_with_sizes``, as ``torch.unsafe_split_with_sizes``.
+    """``split_with_sizes``, its pieces no views for autograd, as ``torch.unsafe_split_with_sizes``.
     (pyfront.ops.composite.scatters.unsafe_split_with_sizes)"""
 
 def unsqueeze(input, dim):

@@ -4,7 +4,8 @@
 callable as itself and as ``torch.ops.ns.name``. As torch's, its output carries no autograd history of
 the function's inside: backward through it raises torch's error unless ``register_autograd(backward,
 setup_context=...)`` gave its gradient, which then runs as an ``autograd.Function``. ``register_fake``
-records the fake (shape) implementation, which pyfront, tracing nothing, never needs;
+records the fake (shape) implementation, which pyfront, tracing nothing, never needs (and ``register_vmap``
+the vmap rule, which its per-sample vmap never calls);
 ``register_kernel(device_types)`` gives the implementation used for tensors on those devices.
 
 The schema-string API (``Library``, ``define``, ``impl``) is not here: it raises RuntimeError saying so.
@@ -15,7 +16,7 @@ import inspect
 import types
 
 __all__ = ["CustomOpDef", "Library", "custom_op", "define", "impl", "register_autograd", "register_fake",
-           "register_kernel"]
+           "register_kernel", "register_vmap"]
 
 
 class CustomOpDef:
@@ -25,7 +26,7 @@ class CustomOpDef:
     def __init__(self, namespace: str, name: str, fn, mutates_args):
         self._namespace, self._name, self._init_fn = namespace, name, fn
         self._kernels: dict = {}
-        self._backward = self._setup_context = self._fake = None
+        self._backward = self._setup_context = self._fake = self._vmap = None
         self.__name__ = name
         self.__doc__ = fn.__doc__
 
@@ -67,6 +68,15 @@ class CustomOpDef:
         """Record the op's fake implementation (torch's tracing uses it; pyfront runs the real one)."""
         self._fake = fn
         return fn
+
+    def register_vmap(self, fn=None, /):
+        """Record the op's vmap rule ``fn(info, in_dims, *args) -> (output, out_dims)``; a decorator without
+        ``fn``. pyfront's vmap runs the op once per sample (as it runs a Function's forward, whose ``vmap``
+        staticmethod it does not call either), so a rule that batches the op's own values changes nothing."""
+        def register(f):
+            self._vmap = f
+            return f
+        return register if fn is None else register(fn)
 
     def register_kernel(self, device_types, fn=None, /):
         """The implementation for tensors on ``device_types`` ("cpu", "webgpu", ...); a decorator without
@@ -143,6 +153,11 @@ def register_fake(op, fn=None, /, *, lib=None, _stacklevel=1):
     """``torch.library.register_fake(op)`` for a ``custom_op`` (see ``CustomOpDef``)."""
     op = _custom(op)
     return op.register_fake if fn is None else op.register_fake(fn)
+
+
+def register_vmap(op, fn=None, /, *, lib=None):
+    """``torch.library.register_vmap(op)`` for a ``custom_op`` (see ``CustomOpDef.register_vmap``)."""
+    return _custom(op).register_vmap(fn)
 
 
 def register_kernel(op, device_types, fn=None, /, *, lib=None):

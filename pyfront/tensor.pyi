@@ -1504,12 +1504,13 @@ class Tensor:
         """``input`` with each run of equal consecutive elements (or slices along ``dim``) kept once.
         (pyfront.ops.composite.sets.unique_consecutive)"""
     def unsafe_chunk(self, chunks: builtins.int, dim: builtins.int = 0):
-        """``chunk`` (torch's unsafe_ variant differs only in autograd's view checks), as
-        ``torch.unsafe_chunk``. (pyfront.ops.composite.scatters.unsafe_chunk)"""
+        """``chunk``'s pieces as ``unsafe_split``'s, as ``torch.unsafe_chunk``.
+        (pyfront.ops.composite.scatters.unsafe_chunk)"""
     def unsafe_split(self, split_size: builtins.int, dim: builtins.int = 0):
-        """``split`` by one size, as ``torch.unsafe_split``. (pyfront.ops.composite.scatters.unsafe_split)"""
+        """``split`` by one size, its pieces no views for autograd, as ``torch.unsafe_split``.
+        (pyfront.ops.composite.scatters.unsafe_split)"""
     def unsafe_split_with_sizes(self, split_sizes, dim: builtins.int = 0):
-        """``split_with_sizes``, as ``torch.unsafe_split_with_sizes``.
+        """``split_with_sizes``, its pieces no views for autograd, as ``torch.unsafe_split_with_sizes``.
         (pyfront.ops.composite.scatters.unsafe_split_with_sizes)"""
     def unsqueeze(self, dim):
         """As ``torch.Tensor.unsqueeze``. (pyfront.ops.views.unsqueeze)"""

@@ -23,7 +23,11 @@ PROGRAMS = Path(__file__).resolve().parent / "programs"
 
 # A program that stops on an API pyfront lacks: name -> the missing API (the lead removes entries as the
 # branches that add them merge).
-KNOWN: dict[str, str] = {}
+KNOWN: dict[str, str] = {
+    # every torch function and Tensor method would check its arguments for an override: a large API that
+    # touches the dispatch hot path
+    "torch_function_subclass": "__torch_function__ and torch.overrides",
+}
 
 _WLM = ["--data", "word_language_model/data", "--emsize", "16", "--nhid", "16", "--epochs", "2",
         "--batch_size", "4", "--bptt", "8", "--log-interval", "5", "--dropout", "0"]
@@ -69,6 +73,9 @@ QUICK: dict[str, dict] = {
     # subclassing Optimizer; MAML's inner steps by autograd.grad over dict(...).values()
     "custom_optimizers": {},
     "maml_sine": {},
+    # s35-user2 (tests/test_user_programs_s35b.py tests the faults they found): absmax/zero-point/LLM.int8
+    # quantization, a straight-through QAT linear, LSQ, torch's fake quantizers and their gradients
+    "quantization_by_hand": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -203,6 +210,24 @@ SLOW: dict[str, dict] = {
     "discrete_latents": {},  # Gumbel-softmax VAE (straight-through by scatter_), OpenAI's sparse autoencoders
     "flex_attention_gym": {},  # attention-gym's masks and score mods through flex_attention, on the cpu
     "training_hooks": {},  # optimizer-in-backward, multi-grad hooks, clipping, custom LRScheduler, EMA
+    # session 35's second round (tests/test_user_programs_s35b.py tests the faults they found; each header its
+    # source)
+    "fno_spectral": {},  # zongyi-li's FNO: rfft/irfft2 spectral convolutions, complex weights under Adam
+    "complex_networks": {},  # complexPyTorch: cfloat Linear/Conv1d, modReLU, complex BN, Wirtinger, STFT mask
+    "hf_generation": {},  # transformers' logits processors, a KV cache, greedy/sampled/beam decoding
+    "pyg_message_passing": {},  # PyG's scatter, segment softmax, GCN/GIN/SAGE/GAT, pooling, to_dense_batch
+    "metrics_by_hand": {},  # torchmetrics: bincount confusion matrix, ROC/AUROC/AP, ECE, MCC, kappa, R2
+    "bayes_by_backprop": {},  # Blundell's BBB (scale-mixture prior), kl_divergence/Independent, MC dropout
+    "rnn_utils_tour": {},  # pad/pack/unpack/unpad sequences, their errors, packed LSTM/GRU states
+    "classical_ml_linalg": {},  # PCA (svd_flip, pca_lowrank), ZCA, Procrustes, CCA, ridge 4 ways, LDA
+    "implicit_layers_es": {},  # the implicit-layers tutorial's DEQ (Anderson, a backward hook); OpenAI ES
+    "neural_ca": {},  # growing neural cellular automata: Sobel perception, pool; also --cuda-as webgpu
+    "special_functions_science": {},  # torch.special's polynomials, Bessels, zeta, log_ndtr, their gradients
+    "ntk_influence": {},  # torch.func's empirical NTK both ways, per-sample grads, HVPs, influence by CG
+    "layer_zoo_archs": {},  # SegNet unpooling, ShuffleNet, ESPCN, LRN, GLU, Fold/Unfold, proj_size LSTM
+    "custom_ops_extending": {},  # torch.library.custom_op + register_autograd; Functions under torch.func
+    # the "Extending torch" notes' ScalarTensor / LoggingTensor / MetadataTensor (see KNOWN)
+    "torch_function_subclass": {},
 }
 
 

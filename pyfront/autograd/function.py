@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any, Callable
 
 from ..ops import sparse_seam
+from ..random import VMAP_LEVELS
 from ..tensor import Tensor
 from .grad_mode import _state, no_grad
 from . import dual, graph
@@ -174,6 +175,21 @@ def _expandable(shape, target) -> bool:
     return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
 
 
+def _check_transformable(cls, separate_ctx: bool) -> None:
+    """torch's refusals of a user's Function inside torch.func transforms: one whose forward takes ctx
+    (any transform), one without a vmap rule (inside vmap or jacfwd)."""
+    if not separate_ctx:
+        raise RuntimeError("In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, "
+                           "jacrev, ...), it must override the setup_context staticmethod. For more details, "
+                           "please see https://pytorch.org/docs/main/notes/extending.func.html")
+    # a vmap running, or a jacfwd (torch's maps its jvp over the basis): each holds a randomness level
+    if getattr(VMAP_LEVELS, "stack", None) and not cls.generate_vmap_rule and cls.vmap is Function.vmap:
+        raise RuntimeError(f"You tried to vmap over {cls.__name__}, but it does not have vmap support. "
+                           "Please override and implement the vmap staticmethod or set "
+                           "generate_vmap_rule=True. For more details, please see "
+                           "https://pytorch.org/docs/main/notes/extending.func.html")
+
+
 class FunctionMeta(type):
     """Gives every Function subclass its own node class, ``<Name>Backward``."""
 
@@ -232,19 +248,27 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
     def jvp(ctx: Any, *grad_inputs: Any) -> Any:
         raise NotImplementedError(_NO_JVP)
 
+    # vmap support, as torch's: a subclass overrides ``vmap`` or sets ``generate_vmap_rule`` (pyfront's vmap
+    # runs forward per sample either way), else vmap refuses it
+    generate_vmap_rule = False
+
+    @staticmethod
+    def vmap(info: Any, in_dims: tuple, *args: Any) -> Any:
+        raise NotImplementedError("To use autograd.Function with vmap, you must either override the vmap "
+                                  "staticmethod or set generate_vmap_rule=True.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         separate_ctx = cls.setup_context is not Function.setup_context
+        # inside a torch.func transform (vmap, grad, jacrev, jvp, ...) torch refuses some user Functions,
+        # whatever their inputs; pyfront's own Functions are what torch does in C++
+        if _state.transforms and not cls.__module__.startswith("pyfront."):
+            _check_transformable(cls, separate_ctx)
         if (_FORWARD_AD and _state.enabled and not cls.__module__.startswith("pyfront.")  # pyfront's own
                 # Functions are built for reverse mode twice; a user's needs what torch's forward AD needs
-                and any(isinstance(a, Tensor) and a._requires_grad for a in args)):
-            if not separate_ctx:
-                raise RuntimeError("In order to use an autograd.Function with functorch transforms "
-                                   "(vmap, grad, jvp, jacrev, ...), it must override the setup_context "
-                                   "staticmethod. For more details, please see "
-                                   "https://pytorch.org/docs/main/notes/extending.func.html")
-            if cls.jvp is Function.jvp:
-                raise NotImplementedError(_NO_JVP)
+                and any(isinstance(a, Tensor) and a._requires_grad for a in args)
+                and cls.jvp is Function.jvp):
+            raise NotImplementedError(_NO_JVP)
         if kwargs:  # PyTorch binds keywords (and then the defaults) to forward's positional arguments
             sig = inspect.signature(cls.forward)
             bound = sig.bind(*args, **kwargs) if separate_ctx else sig.bind(None, *args, **kwargs)

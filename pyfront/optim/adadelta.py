@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ops.creation import zeros, zeros_like
-from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _scalar, _scalar_dtype,
+from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _real, _scalar, _scalar_dtype,
                         _use_grad_for_differentiable)
 
 __all__ = ["Adadelta"]
@@ -67,6 +67,7 @@ class Adadelta(Optimizer):
                 grad = param.grad if not group["maximize"] else -param.grad
                 if weight_decay != 0:
                     grad = grad.add(param, alpha=weight_decay)
+                param, grad, square_avg, acc_delta = map(_real, (param, grad, square_avg, acc_delta))
                 square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
                 std = square_avg.add(eps).sqrt_()
                 delta = acc_delta.add(eps).sqrt_()

@@ -75,7 +75,10 @@ class Adafactor(Optimizer):
     def _step_group(self, group) -> None:
         lr, d, weight_decay = _to_scalar(group["lr"]), group["d"], group["weight_decay"]
         eps1, eps2 = group["eps"]
-        for param in self._params_with_grad(group):
+        params = self._params_with_grad(group)
+        if any(p.is_complex() for p in params):  # its factored second moment has no complex form
+            raise RuntimeError("Adafactor does not support complex parameters")
+        for param in params:
             grad = param.grad if not group["maximize"] else -param.grad
             state = self.state[param]
             if len(state) == 0:

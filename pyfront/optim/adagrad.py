@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ops.creation import full_like, tensor
-from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _scalar, _scalar_dtype,
-                        _use_grad_for_differentiable)
+from .optimizer import (Optimizer, _as_real_pair, _check_tensor_lr, _closure_loss, _real, _scalar,
+                        _scalar_dtype, _use_grad_for_differentiable)
 from .sgd import _check_fused
 
 __all__ = ["Adagrad"]
@@ -52,7 +52,7 @@ class Adagrad(Optimizer):
         # PyTorch fills every accumulator from the constructor's value, not the group's.
         state = self.state[param]
         state["step"] = tensor(0.0, dtype=_scalar_dtype())
-        state["sum"] = full_like(param, self.defaults["initial_accumulator_value"])
+        state["sum"] = full_like(param, _as_real_pair(self.defaults["initial_accumulator_value"], param))
 
     def __setstate__(self, state) -> None:
         super().__setstate__(state)
@@ -85,8 +85,9 @@ class Adagrad(Optimizer):
                 if grad.is_sparse:
                     _sparse_step(param, grad, state["sum"], clr, eps)
                     continue
-                state["sum"].addcmul_(grad, grad, value=1)
-                std = state["sum"].sqrt().add_(eps)
+                param, grad, state_sum = map(_real, (param, grad, state["sum"]))
+                state_sum.addcmul_(grad, grad, value=1)
+                std = state_sum.sqrt().add_(eps)
                 param.addcdiv_(grad, std, value=-clr)
         return loss
 

@@ -7,8 +7,8 @@ from ..dtypes import HALVES
 from ..ops.creation import tensor, zeros_like
 from ..ops.primitives.elementwise import maximum
 from ..tensor import Tensor
-from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _foreach_adam, _scalar, _scalar_dtype,
-                        _to_scalar, _use_grad_for_differentiable)
+from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _foreach_adam, _real, _real_state,
+                        _scalar, _scalar_dtype, _to_scalar, _use_grad_for_differentiable)
 from .sgd import _check_fused
 
 __all__ = ["Adam", "AdamW"]
@@ -108,11 +108,13 @@ class Adam(Optimizer):
                     continue
                 state = self._state_of(param, amsgrad)
                 grad = param.grad if not group["maximize"] else -param.grad
+                hyper = (lr, eps, amsgrad, weight_decay, beta1, beta2)
                 if group["fused"] and param.dtype in HALVES:
-                    hyper = (lr, eps, amsgrad, weight_decay, beta1, beta2)
                     self._fused_halves(param, grad, state, group, *hyper)
                     continue
-                self._update(param, grad, state, group, lr, eps, amsgrad, weight_decay, beta1, beta2)
+                if param.is_complex():  # stepped as its two real parts, as torch's
+                    param, grad, state = _real(param), _real(grad), _real_state(state)
+                self._update(param, grad, state, group, *hyper)
         return loss
 
     @classmethod
@@ -162,6 +164,7 @@ class Adam(Optimizer):
                      "decoupled": int(bool(group["decoupled_weight_decay"])),
                      "maximize": int(group["maximize"])}
             tensors = [[p.grad for p in params], params, *[[st[n] for st in states] for n in names]]
+            tensors = [[_real(t) for t in ts] for ts in tensors]
             if _foreach_adam(group, tensors, hyper, amsgrad):
                 for st in states:
                     st["step"] += 1

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from ..ops.creation import tensor, zeros_like
 from ..ops.primitives.elementwise import maximum
 from .adam import _check_adam_args
-from .optimizer import (Optimizer, _closure_loss, _scalar, _scalar_dtype, _to_scalar,
+from .optimizer import (Optimizer, _closure_loss, _real, _scalar, _scalar_dtype, _to_scalar,
                         _use_grad_for_differentiable)
 
 __all__ = ["Adamax"]
@@ -61,6 +61,7 @@ class Adamax(Optimizer):
                 grad = param.grad if not group["maximize"] else -param.grad
                 if weight_decay != 0:
                     grad = grad.add(param, alpha=weight_decay)
+                param, grad, exp_avg, exp_inf = map(_real, (param, grad, exp_avg, exp_inf))
                 exp_avg.lerp_(grad, 1 - beta1)
                 exp_inf.copy_(maximum(exp_inf.mul_(beta2), grad.abs().add_(eps)))
                 clr = lr / (1 - beta1 ** state["step"].item())

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from ..ops.creation import as_tensor, ones, tensor, zeros, zeros_like
 from ..tensor import Tensor
-from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _scalar, _scalar_dtype, _to_scalar,
+from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _real, _scalar, _scalar_dtype, _to_scalar,
                         _use_grad_for_differentiable)
 
 __all__ = ["ASGD"]
@@ -72,6 +72,7 @@ class ASGD(Optimizer):
                 grad = param.grad if not group["maximize"] else -param.grad
                 if group["weight_decay"] != 0:
                     grad = grad.add(param, alpha=group["weight_decay"])
+                param, grad, ax = map(_real, (param, grad, ax))
                 eta_value = eta.item()
                 param.mul_(1 - lambd * eta_value)
                 param.add_(grad, alpha=-eta_value)

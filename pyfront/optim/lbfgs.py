@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..ops.creation import zeros
 from ..ops.primitives.shaping import cat
-from .optimizer import Optimizer, _check_tensor_lr, _to_scalar
+from .optimizer import Optimizer, _check_tensor_lr, _real, _to_scalar
 
 __all__ = ["LBFGS"]
 
@@ -139,14 +139,15 @@ class LBFGS(Optimizer):
         self._params = self.param_groups[0]["params"]
 
     def _gather_flat_grad(self):
-        # a sparse gradient (an Embedding's) counts as its dense form, as torch's
+        # a sparse gradient (an Embedding's) counts as its dense form, and a complex one as its two real
+        # parts (as its param in _add_grad), as torch's
         views = [zeros(p.numel(), dtype=p.dtype, device=p.device) if p.grad is None
                  else p.grad.to_dense().reshape(-1) for p in self._params]
-        return cat(views, 0)
+        return cat([_real(v).reshape(-1) for v in views], 0)
 
     def _add_grad(self, step_size, update) -> None:
         offset = 0
-        for p in self._params:
+        for p in map(_real, self._params):
             numel = p.numel()
             p.add_(update[offset:offset + numel].view_as(p), alpha=step_size)
             offset += numel

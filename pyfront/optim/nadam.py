@@ -6,7 +6,7 @@ from collections.abc import Callable
 from ..ops.creation import tensor, zeros_like
 from ..tensor import Tensor
 from .adam import _check_adam_args
-from .optimizer import (Optimizer, _closure_loss, _scalar, _scalar_dtype, _to_scalar,
+from .optimizer import (Optimizer, _closure_loss, _real, _scalar, _scalar_dtype, _to_scalar,
                         _use_grad_for_differentiable)
 
 __all__ = ["NAdam"]
@@ -72,6 +72,7 @@ class NAdam(Optimizer):
                     state["exp_avg_sq"] = zeros_like(param)
                 exp_avg, exp_avg_sq, mu_product = state["exp_avg"], state["exp_avg_sq"], state["mu_product"]
                 grad = param.grad if not group["maximize"] else -param.grad
+                param, grad, exp_avg, exp_avg_sq = map(_real, (param, grad, exp_avg, exp_avg_sq))
                 state["step"] += 1
                 step = state["step"].item()
                 bias_correction2 = 1 - beta2 ** step

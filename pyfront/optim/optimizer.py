@@ -13,6 +13,7 @@ from ..autograd.grad_mode import enable_grad, set_grad_enabled
 from ..autograd.handles import RemovableHandle, add_hook
 from ..backends import get_backend
 from ..dtypes import float32, float64, get_default_dtype
+from ..ops.composite.complex_numbers import view_as_real
 from ..ops.creation import tensor
 from ..nn.modules.module import typename as _typename
 from ..tensor import Tensor
@@ -108,6 +109,24 @@ def _foreach_adam(group, tensors: list, hyper: dict, amsgrad: bool) -> bool:
     for t in every[len(params):]:  # what it wrote: params and states, as their in-place ops count
         t._vc.version += 1
     return True
+
+
+def _real(t: Tensor) -> Tensor:
+    """A complex tensor as its ``view_as_real`` (anything else as is): torch's optimizers step a complex param
+    as two independent reals, so the moments, square roots and maxima are of each part, not of the complex
+    products (Adam's exp_avg_sq of ``grad * grad`` would be complex)."""
+    return view_as_real(t) if t.is_complex() else t
+
+
+def _real_state(state: dict) -> dict:
+    """A param's state with its complex tensors as real views (writes land in the state's own tensors)."""
+    return {k: _real(v) if isinstance(v, Tensor) else v for k, v in state.items()}
+
+
+def _as_real_pair(value, param: Tensor):
+    """A fill value for a complex param's state that torch gives both parts (Adagrad's initial sum, Rprop's
+    step size): ``complex(value, value)``."""
+    return complex(value, value) if param.is_complex() else value
 
 
 def _to_scalar(x):

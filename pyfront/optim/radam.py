@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 from ..ops.creation import tensor, zeros_like
 from .adam import _check_adam_args, moments_step
-from .optimizer import Optimizer, _closure_loss, _scalar_dtype, _to_scalar, _use_grad_for_differentiable
+from .optimizer import (Optimizer, _closure_loss, _real, _scalar_dtype, _to_scalar,
+                        _use_grad_for_differentiable)
 
 __all__ = ["RAdam"]
 
@@ -60,6 +61,7 @@ class RAdam(Optimizer):
                     state["exp_avg_sq"] = zeros_like(param)
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
                 grad = param.grad if not group["maximize"] else -param.grad
+                param, grad, exp_avg, exp_avg_sq = map(_real, (param, grad, exp_avg, exp_avg_sq))
                 state["step"] += 1
                 step = state["step"].item()
                 moments_step(param, grad, exp_avg, exp_avg_sq, group["decoupled_weight_decay"], lr,

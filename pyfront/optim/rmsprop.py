@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ops.creation import zeros, zeros_like
-from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _scalar, _scalar_dtype,
+from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _real, _scalar, _scalar_dtype,
                         _use_grad_for_differentiable)
 
 __all__ = ["RMSprop"]
@@ -81,16 +81,17 @@ class RMSprop(Optimizer):
                 state["step"] += 1
                 if group["weight_decay"] != 0:
                     grad = grad.add(param, alpha=group["weight_decay"])
+                param, grad, square_avg = map(_real, (param, grad, square_avg))
                 square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
                 if group["centered"]:
-                    grad_avg = state["grad_avg"]
+                    grad_avg = _real(state["grad_avg"])
                     grad_avg.lerp_(grad, 1 - alpha)
                     avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
                 else:
                     avg = square_avg.sqrt()
                 avg = avg.add(eps)
                 if momentum > 0:
-                    buf = state["momentum_buffer"]
+                    buf = _real(state["momentum_buffer"])
                     buf.mul_(momentum).addcdiv_(grad, avg)
                     param.add_(buf, alpha=-lr)
                 else:

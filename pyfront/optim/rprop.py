@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ops.creation import full_like, zeros, zeros_like
-from .optimizer import (Optimizer, _check_tensor_lr, _closure_loss, _scalar, _scalar_dtype,
-                        _use_grad_for_differentiable)
+from .optimizer import (Optimizer, _as_real_pair, _check_tensor_lr, _closure_loss, _real, _scalar,
+                        _scalar_dtype, _use_grad_for_differentiable)
 
 __all__ = ["Rprop"]
 
@@ -57,10 +57,11 @@ class Rprop(Optimizer):
                 if len(state) == 0:
                     state["step"] = zeros((), dtype=_scalar_dtype())
                     state["prev"] = zeros_like(param)
-                    state["step_size"] = full_like(param.grad, _scalar(group["lr"]))
-                prev, step_size = state["prev"], state["step_size"]
+                    state["step_size"] = full_like(param.grad, _as_real_pair(_scalar(group["lr"]), param))
+                prev, step_size = _real(state["prev"]), _real(state["step_size"])
                 state["step"] += 1
                 grad = param.grad if not group["maximize"] else -param.grad
+                param, grad = _real(param), _real(grad)
                 sign = grad.mul(prev).sign()
                 sign.masked_fill_(sign.gt(0), etaplus)
                 sign.masked_fill_(sign.lt(0), etaminus)

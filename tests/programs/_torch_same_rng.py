@@ -199,6 +199,9 @@ def install():
     torch.get_rng_state = torch.random.get_rng_state = _get_rng_state
     torch.set_rng_state = torch.random.set_rng_state = _set_rng_state
     torch.Generator = Generator
+    # a float draw without a dtype takes the default dtype: pyfront's must follow torch's
+    set_default_dtype = torch.set_default_dtype
+    torch.set_default_dtype = lambda d: (set_default_dtype(d), pyfront.set_default_dtype(_pdt(d)))[0]
     for name in ("randn", "rand", "randint", "randperm"):
         setattr(torch, name, _factory(name))
     for name in ("randn_like", "rand_like", "randint_like"):
