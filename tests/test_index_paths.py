@@ -7,6 +7,7 @@ import torch
 
 import pyfront
 from pyfront.ops.composite import indexing
+from webgpu_required import requires_webgpu
 
 
 def test_one_int64_index_is_not_copied():
@@ -61,3 +62,15 @@ def test_an_index_written_after_the_forward_refuses_the_backward():
             out.sum().backward()
         said.append(str(e.value))
     assert said[0] == said[1] and "modified by an inplace operation" in said[0]
+
+
+@requires_webgpu
+def test_a_cpu_index_of_a_webgpu_tensor():
+    """torch takes a cpu index for a tensor on another device: the index is copied to it, not read where it
+    is (a webgpu x indexed by a cpu int64 tensor failed with 'Expected all tensors to be on the same device')."""
+    x = pyfront.arange(12.0, device="webgpu").reshape(4, 3).requires_grad_()
+    out = x[pyfront.tensor([2, 0, 2, 3])]
+    out.sum().backward()
+    expected = torch.arange(12.0).reshape(4, 3)[torch.tensor([2, 0, 2, 3])]
+    assert out.device.type == "webgpu" and out.tolist() == expected.tolist()
+    assert x.grad.tolist() == [[1.0] * 3, [0.0] * 3, [2.0] * 3, [1.0] * 3]

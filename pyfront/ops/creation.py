@@ -57,7 +57,9 @@ def int_tuple(args, name: str, arg: str = "size", position: int = 1) -> tuple:
 
 def _size(size, name="zeros", kw=None):
     """A factory's ``*size`` (see ``int_tuple``), or its ``size=`` keyword (``kw``, the factory's other
-    keywords: ``torch.rand(size=(2, 3))``), refusing negative sizes as torch does."""
+    keywords: ``torch.rand(size=(2, 3))``), refusing negative sizes as torch does. ``name`` may name one of
+    torch's registrations of the factory (``randint(low)``: its SymInt refusal's place), shown without it."""
+    form, name = name, name.partition("(")[0]
     if kw and "size" in kw:
         if size:
             if name in ("rand", "randn"):  # their argument parser's refusal
@@ -73,7 +75,7 @@ def _size(size, name="zeros", kw=None):
         if n < 0:
             if name == "zeros":  # torch.zeros checks sizes on its own path, with its own text
                 raise RuntimeError("zeros: Dimension size must be non-negative.")
-            refuse_symbolic(name, out)
+            refuse_symbolic(form, out)
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(out)}")
     return out
 

@@ -211,8 +211,10 @@ def _packed(view, adv):
         else:
             dims.append(dim)
             tensors.append(t)
-    if len(tensors) == 1 and tensors[0].dtype is dt.int64 and not tensors[0]._batched:
-        # one int64 index (x[idx], the commonest): read where it is, not copied into a new stack (25 us)
+    if len(tensors) == 1 and tensors[0].dtype is dt.int64 and not tensors[0]._batched \
+            and tensors[0].device == view.device:
+        # one int64 index on x's device (x[idx], the commonest): read where it is, not copied into a new
+        # stack (25 us); a cpu index of a webgpu x is copied there, below
         return tensors[0].unsqueeze(0), tuple(dims)
     try:
         shape = broadcast_shapes(*(t.shape for t in tensors))
