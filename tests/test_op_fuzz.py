@@ -7,6 +7,7 @@ import itertools
 import math
 import warnings
 
+import numpy as np
 import pytest
 
 import pyfront
@@ -470,6 +471,46 @@ def test_deprecated_products_with_named_operands():
         if ours != theirs:
             found.add((name, form, numbers, by_name))
     assert not found, sorted(found, key=str)[:5]
+
+
+NAMED_PRODUCTS = {  # torch's own forms with their operands named, beside beta or alpha
+    "addmm": lambda L, M, m, v: L.addmm(M, mat1=M, mat2=M, beta=2),
+    "addmm(input=)": lambda L, M, m, v: L.addmm(input=M, mat1=M, mat2=M, alpha=2),
+    "addmm(mat2=)": lambda L, M, m, v: L.addmm(M, M, mat2=M, beta=2, alpha=1),
+    "addmv": lambda L, M, m, v: L.addmv(v, mat=M, vec=v, beta=2),
+    "addr": lambda L, M, m, v: L.addr(M, vec1=v, vec2=v, alpha=2),
+    "baddbmm": lambda L, M, m, v: L.baddbmm(m, batch1=m, batch2=m, beta=2),
+    "addbmm": lambda L, M, m, v: L.addbmm(M, batch1=m, batch2=m, alpha=2),
+}
+
+
+@pytest.mark.parametrize("name", NAMED_PRODUCTS)
+def test_products_with_named_operands(name):
+    """torch's own product forms with named operands and beta/alpha compute (the deprecated forms' reading
+    refused them as an invalid combination)."""
+    import torch
+    theirs, ours = (NAMED_PRODUCTS[name](L, L.ones(3, 3), L.ones(2, 3, 3), L.ones(3)).tolist()
+                    for L in (torch, pyfront))
+    assert ours == theirs
+
+
+NOT_TENSORS = {"np.float64": lambda: np.float64(2), "None": lambda: None, "str": lambda: "a",
+               "list": lambda: [1.0, 2.0, 3.0]}
+
+
+@pytest.mark.parametrize("what", NOT_TENSORS)
+def test_pointwise_products_refuse_what_is_not_a_tensor(what):
+    """addcmul's and addcdiv's tensors given a NumPy number, None, a str or a list: torch's parser's TypeError
+    for the operand (a NumPy number escaped as StopIteration or AttributeError, or computed as the input)."""
+    import torch
+    for L in (torch, pyfront):
+        v = L.ones(3)
+        calls = [lambda: L.addcmul(v, NOT_TENSORS[what](), v), lambda: v.clone().addcmul_(NOT_TENSORS[what](), v),
+                 lambda: L.addcdiv(v, v, NOT_TENSORS[what]()), lambda: L.addcmul(NOT_TENSORS[what](), v, v)]
+        outcomes = [_outcome(c) for c in calls]
+        if L is torch:
+            theirs = outcomes
+    assert outcomes == theirs
 
 
 # torch's checks that name a tensor's legacy type: torch.FloatTensor, but CPU...Type for bool, bfloat16 and

@@ -425,6 +425,8 @@ def scalars_first(*operands: str):
             name, form = _called_as(fn.__name__)
             method = form != "function"
             placed, rest = operands_placed(args, kwargs, operands)
+            if len(placed) < 4:  # (torch's own form, its operands named: addmm(M, mat1=a, mat2=b, beta=2))
+                return fn(*args, **kwargs)
             self, numbers = (placed[0], placed[1:-2]) if method else (placed[1], (placed[0], *placed[2:-2]))
             deprecated = (len(placed) >= 4 and isinstance(self, Tensor) and 0 < len(numbers) <= 2
                           and all(map(_scalar_like, numbers))
@@ -450,13 +452,15 @@ def scalars_first(*operands: str):
 
 def refuse_numbers(name: str, **operands) -> None:
     """torch's parser takes only a Tensor for each of ``operands`` (addcmul's input, tensor1 and tensor2, by
-    name in its signature's order, the input first): a Python number there is its TypeError, before any check
-    of the op's own. Asked only where one of them is not a Tensor (addcmul_ runs in every Adam step)."""
+    name in its signature's order, the input first): anything else there (a Python or NumPy number, None, a
+    list) is its TypeError, before any check of the op's own. Asked only where one of them is not a Tensor
+    (addcmul_ runs in every Adam step)."""
     for i, (arg, v) in enumerate(operands.items()):
-        if type(v) in (int, float, bool, complex):
+        if not isinstance(v, Tensor):
+            from .argcheck import typename
             n, form = _called_as(name)  # (a method's input is self: its tensor1 is the first argument)
             raise TypeError(f"{n}(): argument '{arg}' (position {i + (form == 'function')}) must be Tensor, "
-                            f"not {type(v).__name__}")
+                            f"not {typename(v)}")
 
 
 def scalar_first(name: str, args: tuple, n_tensors: int) -> tuple:
