@@ -101,3 +101,31 @@ def test_edge_inputs_are_torchs_bits(dtype):
         if got != want:
             wrong.append((op, shape, dim, correction))
     assert not wrong, wrong
+
+
+def _special_inputs():
+    """float16 results among its subnormals (small-scale data), a NaN of either sign in a long whole reduction,
+    infinities of both signs beside a NaN along rows: torch's bits, each settled without walking every slice."""
+    rng = np.random.default_rng(1)
+    small = rng.standard_normal((200, 64)) * 1e-3
+    long = rng.standard_normal(6000)
+    signed = long.copy()
+    long[123], signed[123] = np.nan, -np.nan
+    mixed = rng.standard_normal((50, 40))
+    mixed[3, 5] = mixed[11, 0] = np.inf
+    mixed[7, 1] = mixed[11, 9] = -np.inf
+    mixed[9, 2] = np.nan
+    return [(small, "float16", 1), (long, "float32", None), (signed, "float32", None),
+            (mixed, "float32", 1), (mixed, "float32", 0), (mixed, "float16", 1)]
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_subnormal_and_non_finite_results_are_torchs_bits(case):
+    x, dtype, dim = _special_inputs()[case]
+    for op in OPS:
+        t, p = torch.tensor(x, dtype=getattr(torch, dtype)), pyfront.tensor(x, dtype=getattr(pyfront, dtype))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want = _bits(_call(torch, op, t, dim, False, 1), torch.int16)
+            got = _bits(_call(pyfront, op, p, dim, False, 1), pyfront.int16)
+        assert got == want, (op, dtype, dim)

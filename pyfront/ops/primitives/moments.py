@@ -180,8 +180,10 @@ def _near_ties(np, r, target):
         near = test if near is None else near | test
     if not np.isfinite(r).all():
         near |= ~np.isfinite(r)
-    if target == "float16":
-        near |= np.abs(r) < 2.0 ** -14
+    if target == "float16":  # a subnormal's grid is 2^-24: near one of its midpoints (float's rounding on the
+        # way, at most a float ulp of r, included)
+        grid = np.abs(r) * 2.0 ** 24
+        near |= (grid < 2.0 ** 10) & (np.abs(grid - np.floor(grid) - 0.5) <= grid * 2.0 ** -22)
     return near
 
 
@@ -197,6 +199,10 @@ def _settle_np(np, x, wide, ssq, moment, center, dims, dof, root, two_pass, with
         loose |= _near_ties(np, center, target) | (center * center < ssq * (2.0 ** -40 * moment.size / wide.size))
     if not loose.any():
         return moment, center
+    if not np.isfinite(moment).all():  # a NaN input's slice is NaN in any order: only an infinity's is walked
+        loose &= ~np.isnan(wide).any(dims, keepdims=True)
+        if not loose.any():
+            return moment, center
     walked = range(x.ndim) if two_pass else dims
     order = sorted(walked, key=lambda d: -abs(x.strides[d]))
     slices = wide.transpose([d for d in range(x.ndim) if d not in order] + order).reshape(loose.size, -1)
