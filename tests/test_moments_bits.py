@@ -129,3 +129,19 @@ def test_subnormal_and_non_finite_results_are_torchs_bits(case):
             want = _bits(_call(torch, op, t, dim, False, 1), torch.int16)
             got = _bits(_call(pyfront, op, p, dim, False, 1), pyfront.int16)
         assert got == want, (op, dtype, dim)
+
+
+@pytest.mark.parametrize("op", ["var", "std", "var_mean", "std_mean"])
+def test_an_empty_dim_lists_gradient_is_torchs(op):
+    """torch's var_backward divides an empty dim list's deviations by 1 - correction (its N the product of no
+    sizes) where the forward reduces every dim: [1, -0, -1] at correction 3, where pyfront gave -inf/NaN/inf."""
+    for correction in (0, 1, 3):
+        grads = []
+        for L in (torch, pyfront):
+            x = L.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out = getattr(L, op)(x, dim=[], correction=correction)
+            (out[0] if isinstance(out, tuple) else out).sum().backward()
+            grads.append(x.grad.tolist())
+        assert str(grads[1]) == str(grads[0]), (correction, grads)

@@ -117,17 +117,19 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
     if dof <= 0 or kept == 0:  # PyTorch's factor (input numel / output numel) is 0 for an empty output
         _warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
                        "reduction factor (input numel divided by output numel).", UserWarning)
-    return dims, keepdim, _Dof(dof, dim is None or input.dim() == 0)
+    # torch's var_backward counts an empty dim list's N as the product of no sizes, 1 (the forward's is all)
+    grad = 1 - correction if isinstance(dim, (list, tuple)) and not dim and input.dim() else dof
+    return dims, keepdim, _Dof(dof, dim is None or input.dim() == 0, grad)
 
 
 class _Dof(float):
     """N - correction, knowing whether no dim was given (``whole``): torch's var_backward then takes a branch
     of its own, where no degrees of freedom give inf (NaN at the mean) whatever the input, not 2 / (N -
-    correction) times the deviation."""
+    correction) times the deviation; ``grad``: the N - correction var_backward divides by."""
 
-    def __new__(cls, value, whole):
+    def __new__(cls, value, whole, grad=None):
         dof = super().__new__(cls, value)
-        dof.whole = whole
+        dof.whole, dof.grad = whole, value if grad is None else grad
         return dof
 
 
@@ -179,6 +181,7 @@ def _var_backward(g, x, dims, dof):
     them (to NaN)."""
     if dof <= 0 and getattr(dof, "whole", False):
         return g * where(x == x.mean(), math.nan, math.inf)
+    dof = getattr(dof, "grad", dof)
     d = x - x.mean(dims, keepdim=True)
     return 2.0 / dof * g * d if dof else g * (math.inf * d)
 
