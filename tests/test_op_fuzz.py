@@ -827,7 +827,7 @@ def test_tensordot_reads_in_torch_order():
     parses both tensors (a TypeError) before the lists, where pyfront refused the dims or read a dtype."""
     import torch
     found = set()
-    counts = (1, 0, -1, ([1], [0]), ([1, 1], [0, 1]), (1, 0), "t", [[1], 0], 5, 1.5)
+    counts = (1, 0, -1, ([1], [0]), ([1, 1], [0, 1]), (1, 0), "t", [[1], 0], 5, 1.5, ([1],), ([1], [0], [1]))
     for a, b, dims in itertools.product(("T", 1, 1e308, True, 2j, "s"), ("T", -1, 0.5, None), counts):
         def call(L):
             x, y = (L.ones(2, 3) if a == "T" else a), (L.ones(3, 2) if b == "T" else b)

@@ -227,11 +227,11 @@ def out_strides(shape):
 
 
 def _laid_by_out(fn, out, args, kwargs):
-    _OUT_LAYOUT.out = out
+    outer, _OUT_LAYOUT.out = getattr(_OUT_LAYOUT, "out", None), out
     try:
         return fn(*args, **kwargs)
     finally:
-        _OUT_LAYOUT.out = None
+        _OUT_LAYOUT.out = outer  # (an out= call inside keeps the outer one's layout after it)
 
 
 # out= (and in-place) forms that check the output's dtype before they compute, each in its words: output

@@ -474,11 +474,12 @@ def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
     elif not isinstance(dims, (tuple, list)):  # torch's Python takes no NumPy integer here
         raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or "
                            f"list[list[int]] containing two lists, but got dims={dims}")
+    dims_a, dims_b = dims  # (one list: Python's unpacking ValueError, as torch's, before its binding's checks)
     for i, (arg, x) in enumerate((("input", a), ("other", b))):
         if not isinstance(x, Tensor):
             raise TypeError(f"tensordot(): argument '{arg}' (position {i + 1}) must be Tensor, not "
                             f"{type(x).__name__}")
-    dims_a, dims_b = _dims_list(dims[0], "dims_self", 3), _dims_list(dims[1], "dims_other", 4)
+    dims_a, dims_b = _dims_list(dims_a, "dims_self", 3), _dims_list(dims_b, "dims_other", 4)
     if len(dims_a) != len(dims_b):
         raise RuntimeError("both dimension lists should have same length")
     if a.dtype is not b.dtype:

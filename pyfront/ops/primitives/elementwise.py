@@ -832,6 +832,10 @@ def _sum_rule(name, sign):
 _add = binary("add", _sum_rule("add", 1), lambda c, g: (g, g), wgsl="a + b")
 _add_folded = fold(*_add.folds, _add)
 
+_sub = binary("sub", _sum_rule("subtract", -1), lambda c, g: (g, -g if c.needs_input_grad[1] else None),
+              wgsl="a - b",
+              bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
+
 
 def kernel_add(input, other):
     """``input + other`` as the sum inside torch's own kernels (addcmul's, addcdiv's): for complex operands a
@@ -840,9 +844,8 @@ def kernel_add(input, other):
         return add(input, other)
     x, y = promote_pair(input, other, False, False)
     return apply(_add.folds[0], x, y, plain=True)
-_sub = binary("sub", _sum_rule("subtract", -1), lambda c, g: (g, -g if c.needs_input_grad[1] else None),
-              wgsl="a - b",
-              bools=lambda input, other: _refuse_bool_subtraction(input, other))  # (defined below)
+
+
 # an input whose gradient is not needed may not be saved (saved_for), so its partner gets None
 mul = binary(
     "mul",
