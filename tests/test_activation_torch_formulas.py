@@ -232,3 +232,19 @@ def test_hook_handles_are_torchs():
     handle.remove()  # (twice: nothing left to remove)
     (x * 2).sum().backward()
     assert seen == [1]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int32"])
+def test_leaky_slopes_refuse_what_the_dtype_cannot_hold(dtype):
+    """leaky_relu's and evaluation rrelu's slope checked against the dtype, an integer input refused by
+    leaky_relu's kernel: torch's errors (evaluation rrelu with a slope of 1e300 computed -inf)."""
+    calls = [lambda F, x: F.rrelu(x, 1e300, 1e300, training=False), lambda F, x: F.leaky_relu(x, 1e300),
+             lambda F, x: F.rrelu(x, training=False), lambda F, x: F.rrelu(x, 1e300, 1e300, inplace=True)]
+    for call in calls:
+        outcomes = []
+        for L in (torch, pyfront):
+            try:
+                outcomes.append(call(L.nn.functional, L.tensor([-1.0, 2.0]).to(getattr(L, dtype))).tolist())
+            except Exception as e:
+                outcomes.append((type(e).__name__, str(e)))
+        assert outcomes[0] == outcomes[1]

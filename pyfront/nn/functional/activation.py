@@ -233,15 +233,16 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
     Matches ``torch.nn.functional.leaky_relu`` (Maas et al. 2013).
     """
-    _floating("leaky_relu_cpu", input)
-    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
-        check_fits(negative_slope, input.dtype, opmath=True)
     return leaky_slope(input, negative_slope, inplace, LEAKY_RELU_BACKWARDS)
 
 
 def leaky_slope(input: Tensor, slope: float, inplace: bool, backwards) -> Tensor:
     """``x`` where ``x > 0``, else ``slope * x`` (leaky_relu's, evaluation rrelu's), differentiated by
-    ``backwards``: (the backward from the input, the in-place call's from the result)."""
+    ``backwards``: (the backward from the input, the in-place call's from the result); torch's refusals of a
+    non-float input and of a slope the dtype cannot hold first."""
+    _floating("leaky_relu_cpu", input)
+    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
+        check_fits(slope, input.dtype, opmath=True)
     since = SEQUENCE[0]
     return _out(input, Formula.apply(_leaky_relu, backwards[bool(inplace)], input, slope), inplace, since)
 

@@ -16,7 +16,7 @@ from ...ops.composite.arrays import triu_indices
 from ...ops.shell import refuse_kernel
 from ...tensor import Tensor
 from ...autograd.graph import SEQUENCE, Result, present_as
-from .activation import RRELU_BACKWARDS, _floating, celu, leaky_slope, relu, selu
+from .activation import RRELU_BACKWARDS, celu, leaky_slope, relu, selu
 from .pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .pooling3d import avg_pool3d, max_pool3d
 from ...ops.memory_formats import lays_out, like_input
@@ -324,7 +324,6 @@ def _rrelu_evaluation(input, lower, upper, inplace, relay):
     """leaky_relu's values with the mean slope, shown as torch's RreluWithNoiseBackward0 (in place: 1, from
     the result, as torch's; a copy_ into the input it saved failed backward), whose noise torch leaves
     unwritten in evaluation (pyfront's: empty)."""
-    _floating("leaky_relu_cpu", input)
     since = SEQUENCE[0]
     out = leaky_slope(input, (lower + upper) / 2, inplace, RRELU_BACKWARDS)
     if out.grad_fn is not None:
