@@ -248,3 +248,17 @@ def test_leaky_slopes_refuse_what_the_dtype_cannot_hold(dtype):
             except Exception as e:
                 outcomes.append((type(e).__name__, str(e)))
         assert outcomes[0] == outcomes[1]
+
+
+def test_removing_a_module_hook_leaves_no_entry():
+    """A handle's extra dicts are kept even when empty at registration (with_kwargs, always_call fill them
+    after): remove() empties every dict as torch's (an entry per registration was left behind)."""
+    left = []
+    for L in (torch, pyfront):
+        m = L.nn.Linear(2, 2)
+        m.register_forward_pre_hook(lambda *a, **k: None, with_kwargs=True).remove()
+        m.register_forward_hook(lambda *a, **k: None, with_kwargs=True).remove()
+        m.register_forward_hook(lambda *a: None, always_call=True).remove()
+        left.append([len(d) for d in (m._forward_pre_hooks, m._forward_pre_hooks_with_kwargs, m._forward_hooks,
+                                      m._forward_hooks_with_kwargs, m._forward_hooks_always_called)])
+    assert left[1] == left[0] == [0] * 5

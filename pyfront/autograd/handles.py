@@ -19,7 +19,8 @@ class RemovableHandle:
         self.hooks_dict_ref = weakref.ref(hooks_dict)
         self.id = RemovableHandle.next_id
         RemovableHandle.next_id += 1
-        extras = extra_dict if isinstance(extra_dict, (list, tuple)) else [extra_dict] if extra_dict else []
+        # (an empty dict too: filled after registering, with_kwargs's; None alone is no dict)
+        extras = extra_dict if isinstance(extra_dict, (list, tuple)) else () if extra_dict is None else [extra_dict]
         self.extra_dict_ref = tuple(weakref.ref(d) for d in extras)
 
     def remove(self) -> None:
