@@ -851,3 +851,14 @@ def test_gcd_lcm_broadcast_over_zeros():
         if _outcome(call, torch) != _outcome(call, pyfront):
             found.add((name, xs, ys, dtype))
     assert not found, sorted(found, key=str)[:5]
+
+
+@pytest.mark.parametrize("shape", [(0, 4), (0, 4, 2), (0, 4, 2, 3), (0, 4, 2, 3, 2), (3, 4), (3, 4, 2)])
+def test_class_losses_of_an_empty_batch_and_no_target(shape):
+    """cross_entropy and nll_loss of a 0-d target: beside an empty batch, each kernel's own refusal (an
+    AssertionError from pyfront's take_along escaped at (0, 4)), else the batch sizes' ValueError."""
+    import torch
+    for name in ("cross_entropy", "nll_loss"):
+        theirs, ours = (_outcome(lambda L=L: getattr(L.nn.functional, name)(L.zeros(shape), L.tensor(1)))
+                        for L in (torch, pyfront))
+        assert ours == theirs, (name, ours, theirs)

@@ -499,6 +499,17 @@ def check_same_dtype(weight, dtype) -> None:
                            f"{dt.scalar_name(weight.dtype)}")
 
 
+def _refuse_empty_batch_of_no_target(rank):
+    """torch's refusal of a 0-d target beside an empty batch of rank-``rank`` scores: nll_loss's reads its
+    size 0 (2-d), nll_loss2d's its dims (4-d), the general one slices its sizes (3-d, 5-d and up)."""
+    if rank == 2:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if rank == 4:
+        raise RuntimeError("only batches of spatial targets supported (3D tensors) but got targets of "
+                           "dimension: 0")
+    raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
+
+
 def _check_targets(input, target):
     """PyTorch's shape checks between (N, C, d1, ...) scores and (N, d1, ...) class indices."""
     if input.dim() < 1:
@@ -507,6 +518,8 @@ def _check_targets(input, target):
     if input.dim() >= 2 and input.shape[0] != batch:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({batch}).")
+    if input.dim() >= 2 and not target.dim():  # an empty batch's 0-d target: each kernel's own refusal
+        _refuse_empty_batch_of_no_target(input.dim())
     if input.dim() <= 2:
         if target.dim() > 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
