@@ -20,7 +20,8 @@ class RemovableHandle:
         self.id = RemovableHandle.next_id
         RemovableHandle.next_id += 1
         # (an empty dict too: filled after registering, with_kwargs's; None alone is no dict)
-        extras = extra_dict if isinstance(extra_dict, (list, tuple)) else () if extra_dict is None else [extra_dict]
+        extras = (extra_dict if isinstance(extra_dict, (list, tuple)) else () if extra_dict is None
+                  else [extra_dict])
         self.extra_dict_ref = tuple(weakref.ref(d) for d in extras)
 
     def remove(self) -> None:

@@ -201,7 +201,8 @@ def _moment(input, dims, keepdim, dof, root, two_pass, with_mean=False):
     if not input.numel():  # torch fills an empty input's outputs with its NaN, the positive one
         moment, center = moment.abs(), center.abs()
     elif input.dtype is not dt.float64 and host_rules(device) and not (_DUAL[0] or _vmap_blocks[0]):
-        moment, center = moments.settle(input, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean)
+        moment, center = moments.settle(input, wide, ssq, moment, center, dims, dof, root, two_pass,
+                                        with_mean)
     shape = red.reduced_shape(input.shape, dims, keepdim)
     return tuple(_rounded(t, input.dtype).reshape(shape) for t in (moment, center))
 

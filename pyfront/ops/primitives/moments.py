@@ -105,7 +105,9 @@ def _center_np(np, x, wide, dims, two_pass, with_mean, target):
     input's running center for var_mean and std_mean, else its plain mean; else the plain mean in float64."""
     if two_pass:
         return _plain_mean(np, x, dims).astype(np.float64)
-    return _running_center(np, wide, dims) if target == "float64" and with_mean else _plain_mean(np, wide, dims)
+    if target == "float64" and with_mean:
+        return _running_center(np, wide, dims)
+    return _plain_mean(np, wide, dims)
 
 
 def _moment_np(np, x, dims, keepdim, dof, root, two_pass, with_mean, target):
@@ -156,14 +158,17 @@ _BUDGET = 1 << 16  # elements worth walking in Python: a non-finite tensor's eve
 _NEAR = 1 << 12  # float64 ulps from a rounding midpoint that the sums' order could cross (N ulps at most)
 # where a float64's bits round to the target's: the bits below its mantissa (float, then a 16-bit one's)
 _DROPPED = {"float32": (29,), "float16": (29, 42), "bfloat16": (29, 45)}
-_TIE_TESTS: dict = {}  # target -> its (offset, mask, width) NumPy words, made on first use (NumPy is optional)
+# target -> its (offset, mask, width) NumPy words, made on first use (NumPy is optional)
+_TIE_TESTS: dict = {}
 
 
 def _tie_tests(np, target):
     tests = _TIE_TESTS.get(target)
-    if tests is None:  # |low bits - half| < _NEAR as one unsigned comparison: (u + _NEAR - half) & mask < 2 _NEAR
+    if tests is None:
+        # |low bits - half| < _NEAR as one unsigned comparison: (u + _NEAR - half) & mask < 2 _NEAR
         tests = _TIE_TESTS[target] = [
-            (np.uint64((1 << 64) + _NEAR - (1 << (bits - 1))), np.uint64((1 << bits) - 1), np.uint64(2 * _NEAR))
+            (np.uint64((1 << 64) + _NEAR - (1 << (bits - 1))), np.uint64((1 << bits) - 1),
+             np.uint64(2 * _NEAR))
             for bits in _DROPPED[target]]
     return tests
 
@@ -188,15 +193,16 @@ def _near_ties(np, r, target):
 
 
 def _settle_np(np, x, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean, target):
-    """``moment`` and ``center`` (float64, the dims kept; the center given back ``with_mean``) with each output
-    whose rounding the order of the sums could change recomputed by torch's own steps (_welford or
+    """``moment`` and ``center`` (float64, the dims kept; the center given back ``with_mean``) with each
+    output whose rounding the order of the sums could change recomputed by torch's own steps (_welford or
     _two_pass_sum) in its order: the reduced dims walked by ``x``'s strides, the smallest innermost
     (TensorIterator's)."""
     if not wide.size:
         return moment, center
     loose = _near_ties(np, moment, target)
     if with_mean:  # also a mean cancelled to near 0, whose last bits are the rounding's (a symmetric slice)
-        loose |= _near_ties(np, center, target) | (center * center < ssq * (2.0 ** -40 * moment.size / wide.size))
+        cancelled = center * center < ssq * (2.0 ** -40 * moment.size / wide.size)
+        loose |= _near_ties(np, center, target) | cancelled
     if not loose.any():
         return moment, center
     if not np.isfinite(moment).all():  # a NaN input's slice is NaN in any order: only an infinity's is walked
@@ -248,9 +254,9 @@ _settle_op = register(OpDef("settle_moments", "other", _settle_infer,
 
 
 def settle(input, wide, ssq, moment, center, dims, dof, root, two_pass, with_mean):
-    """_settle_np as an op of the composite's tensors (``input`` as given, the rest float64, the dims kept)."""
-    return apply(_settle_op, input, wide, ssq, moment, center, dims=dims, dof=dof, root=root, two_pass=two_pass,
-                 with_mean=with_mean, target=input.dtype.name)
+    """_settle_np as an op of the composite's tensors (``input`` as given, the rest float64, dims kept)."""
+    return apply(_settle_op, input, wide, ssq, moment, center, dims=dims, dof=dof, root=root,
+                 two_pass=two_pass, with_mean=with_mean, target=input.dtype.name)
 
 
 # -- layer_norm and group_norm ------------------------------------------------------------------------
