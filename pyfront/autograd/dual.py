@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 import weakref
 
 from .grad_mode import _state, enable_grad, no_grad
@@ -24,8 +25,16 @@ from .graph import SEQUENCE, AccumulateGrad, Node, present_as
 # computation carry none, as torch's level has no nesting)
 ON = [False]
 # whether a tangent is being computed by transposing a VJP (_double_vjp): a backward's derivative in its
-# incoming gradient only is taken, which a node torch does not differentiate twice (hardsigmoid's) gives
-TRANSPOSING = [False]
+# incoming gradient only is taken, which a node torch does not differentiate twice (hardsigmoid's) gives;
+# per thread (another thread's double backward is not a transposition)
+_TRANSPOSING = threading.local()
+
+
+def transposing() -> bool:
+    """Whether this thread is computing a tangent by transposing a VJP (see _double_vjp)."""
+    return getattr(_TRANSPOSING, "on", False)
+
+
 _OWNERS: list = []  # weak references to the tensors given a tangent at the open level: cleared at its exit
 
 
@@ -185,12 +194,12 @@ def _double_vjp(vjp, outs, n_outputs, wanted, tangents, keep):
         got = [None] * len(us)
         if pairs:
             # the engine sums a broadcast gradient back to its input's shape: its transpose expands
-            TRANSPOSING[0] = True
+            outer, _TRANSPOSING.on = transposing(), True
             try:
                 got = grad([g for g, _ in pairs], us, [t.to(g.dtype).expand(g.shape) for g, t in pairs],
                            allow_unused=True, create_graph=keep, retain_graph=keep)
             finally:
-                TRANSPOSING[0] = False
+                _TRANSPOSING.on = outer
     # a gradient passed on unchanged is the tangent given (clone's): the output's tangent must be its own
     given = {id(t._storage) for t in tangents if t is not None}
     return [zeros_like(o) if g is None else g.clone() if id(g._storage) in given else g

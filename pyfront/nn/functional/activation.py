@@ -848,7 +848,7 @@ def _hardsigmoid_backward_value(g, x):
 def _hardsigmoid_double_backward(gg, g, x):
     """torch has no derivative of hardsigmoid_backward: its node refuses when a backward reaches it. Forward
     AD's transposed VJP (torch has hardsigmoid's jvp) takes the part linear in g alone."""
-    if dual.TRANSPOSING[0]:
+    if dual.transposing():
         return _hardsigmoid_backward(gg, x), None
     raise RuntimeError("derivative for aten::hardsigmoid_backward is not implemented")
 
