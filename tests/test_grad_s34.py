@@ -434,3 +434,23 @@ def test_addr_in_place_refuses_self_of_another_shape():
                 L.ones(self_shape).addr_(L.ones(n), L.ones(m), beta=2)
             texts.append(str(info.value))
         assert texts[0] == texts[1]
+
+
+def _addr_without_input(L):
+    """beta 0: torch's kernels give alpha * vec1 * vec2 alone (a -0.0 kept, a NaN input unread) for every
+    dtype, the composite ones (complex, 16-bit, mixed dtypes, an input to broadcast) too."""
+    import numpy as np
+    out = []
+    for dtype, in_dtype in (("complex128", "complex128"), ("complex64", "float32"), ("float16", "float16"),
+                            ("bfloat16", "bfloat16"), ("float64", "int32"), ("float32", "int32")):
+        v1 = L.tensor(np.arange(3.0) - 1, dtype=getattr(L, dtype))
+        v2 = L.tensor(np.arange(4.0) * 0.7 - 1, dtype=getattr(L, dtype))
+        for x in (L.full((3, 4), 7), L.full((4, 3), 7).t(), L.full((4,), 7)):
+            y = L.addr(x.to(getattr(L, in_dtype)), v1, v2, beta=0)
+            y = y.float() if y.dtype.itemsize == 2 else y
+            out.append((y.stride(), y.numpy().tobytes()))
+    return out
+
+
+def test_addr_beta_zero_is_the_product_alone():
+    assert _addr_without_input(pyfront) == _addr_without_input(torch)

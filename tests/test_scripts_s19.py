@@ -71,6 +71,15 @@ def test_logspace_is_torchs_to_the_last_bit(dtype, base):
         assert not len(bad), (start, end, steps, bad[:5], got[bad[:5]], want[bad[:5]])
 
 
+def test_logspace_of_a_zero_base():
+    """A zero base to negative powers: C's pow gives inf (-0.0's odd powers -inf), where Python's raises."""
+    for base, dtype in [(b, d) for b in (0, 0.0, -0.0) for d in ("float32", "float64")]:
+        for start, end, steps in ((-3, 2, 6), (-2, -1, 3), (1, -1, 1)):
+            want = torch.logspace(start, end, steps, base=base, dtype=getattr(torch, dtype)).numpy()
+            got = pyfront.logspace(start, end, steps, base=base, dtype=getattr(pyfront, dtype)).numpy()
+            assert got.tobytes() == want.tobytes(), (base, dtype, start, end, steps, got, want)
+
+
 @pytest.mark.parametrize("device", DEVICES)
 def test_linspace_on_a_device_holds_the_same_bits(device):
     want = torch.linspace(-1, 1, 28).numpy()

@@ -98,6 +98,14 @@ def test_linspace_and_logspace_ends(ends):
     _same_outcome(lambda lib: lib.logspace(*ends))
 
 
+@pytest.mark.parametrize("fn", ["linspace", "logspace"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int16", "complex64"])
+def test_range_counts_no_memory_holds(fn, dtype):
+    """torch allocates the result first: its allocator's error at once, not a fill of 2**40 values."""
+    for steps in (2 ** 60, 2 ** 40):
+        _same_outcome(lambda lib: getattr(lib, fn)(0, 1, steps, dtype=getattr(lib, dtype)))
+
+
 FACTORIES = {
     "empty": lambda lib, s, d: lib.empty(*s, dtype=d), "zeros": lambda lib, s, d: lib.zeros(s, dtype=d),
     "ones": lambda lib, s, d: lib.ones(*s, dtype=d), "full": lambda lib, s, d: lib.full(s, 1, dtype=d),

@@ -569,6 +569,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
     dtype = _range_dtype("linspace", start, end, dtype)
     _no_bool("linspace", dtype)
     check_storage((operator.index(steps),), dtype)  # (torch makes its result first: its bytes checked)
+    _claim_result(steps, dtype)
     if dtype.is_complex:  # torch's steps are complex times a real count: each part steps on its own
         from .composite.complex_numbers import complex as from_parts
         (a, b), real = (complex(start), complex(end)), dt.to_real(dtype)
@@ -587,6 +588,13 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
         vals = [from_double(_fma(step, float(i), start) if i < half else
                             _fma(step, float(i - steps + 1), end), dtype) for i in range(steps)]
     return tensor(vals, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def _claim_result(steps, dtype):
+    """Allocate (and drop) linspace's or logspace's result on the host, where their values are computed:
+    torch allocates its result before filling it, so a count no memory holds fails at once with its
+    allocator's message, not after a fill that builds the values one by one (a hang, then the OOM killer)."""
+    zeros((steps,), dtype=dtype, device="cpu")
 
 
 def _range_dtype(name, start, end, dtype):
@@ -667,6 +675,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     kind = _range_dtype("logspace", start, end, dtype)
     check_storage((operator.index(steps),), kind)  # (as linspace's; a 0-d integer tensor is a count)
+    _claim_result(steps, kind)
     if kind.is_complex:  # complex exponents, stepped as linspace's, each half from its own end
         step = (complex(end) - complex(start)) / (steps - 1) if steps > 1 else 0j
         half = steps // 2 if steps > 1 else steps
@@ -699,6 +708,9 @@ def _power(base, e):
     except OverflowError:
         odd = float(e).is_integer() and e % 2 == 1
         return -math.inf if base < 0 and odd else math.inf
+    except ZeroDivisionError:  # C's pow of a zero to a negative power: an infinity, -0.0's odd ones negative
+        odd = float(e).is_integer() and e % 2 == 1
+        return math.copysign(math.inf, base) if odd else math.inf
     return math.nan if isinstance(p, complex) else p
 
 

@@ -80,8 +80,8 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     # (alpha * vec1[i]) * vec2[j], in torch's order
     product = vec1.outer(vec2) if alpha == 1 else (vec1 * alpha).outer(vec2)
     # (input's term first: the result laid out as input, as torch's loop lays it; the sum is the same)
-    if beta == 0:  # zeros of input's shape, still in input's history (its gradient: 0 times the chain's)
-        return input.where(input.new_zeros((), dtype=bool_), input.new_zeros(())) + product
+    if beta == 0:  # torch's kernel gives the product alone (a -0.0 kept), still in input's history
+        return input.where(input.new_zeros((), dtype=bool_), product)  # (input's gradient: 0)
     return (input if beta == 1 else input * beta) + product
 
 
