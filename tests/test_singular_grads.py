@@ -46,8 +46,6 @@ KNOWN_CPU = {
     "nn.functional.max_pool2d-2-inf", "nn.functional.max_pool2d-4-inf",
     "nn.functional.poisson_nll_loss-2-inf", "nn.functional.poisson_nll_loss-2-ties",
     "nn.functional.poisson_nll_loss-2-zeros", "nn.functional.scaled_dot_product_attention-1-inf",
-    "std_mean-1-inf", "std_mean-2-inf", "std_mean-3-inf",
-    "var_mean-1-inf", "var_mean-2-inf", "var_mean-3-inf",
     # cdist's backward in torch is one formula (sign(diff) * ..., every tied coordinate getting the whole
     # gradient at p=inf); pyfront's is the norm's (ties share it; nan where diff is inf - inf). grid_sample
     # with reflection at +-inf: torch's C++ folds an inf coordinate (nan after fmod) into an index

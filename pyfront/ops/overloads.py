@@ -430,6 +430,10 @@ OVERLOADS = {'Tensor.add': ('(Tensor other, *, Number alpha = 1)',),
          '(int n, int m, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = '
          'None, torch.device device = None, bool pin_memory = False, bool requires_grad = '
          'False)'),
+ 'fake_quantize_per_tensor_affine': ('(Tensor input, Tensor scale, Tensor zero_point, int '
+                                     'quant_min, int quant_max)',
+                                     '(Tensor input, float scale, int zero_point, int quant_min, '
+                                     'int quant_max)'),
  'fill': ('(Tensor input, Tensor value)', '(Tensor input, Number value)'),
  'fill_': ('(Tensor input, Tensor value)', '(Tensor input, Number value)'),
  'float_power': ('(Tensor input, Tensor exponent, *, Tensor out = None)',
