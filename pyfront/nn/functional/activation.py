@@ -384,9 +384,7 @@ def _elu_from_result(g, y, alpha, scale, input_scale):
 
 def _elu_from_result_value(g, y, alpha, scale, input_scale):
     def kernel(g, y, nan_negative):
-        neg = g * input_scale * (y + _in_dtype(_in_dtype(alpha, y) * _in_dtype(scale, y), y))
-        pos = g * scale
-        return ew.where(y > 0, pos, neg) if nan_negative else ew.where(y <= 0, neg, pos)
+        return formulas.elu_backward_from_result(_TENSOR_MATH, g, y, alpha, scale, input_scale, nan_negative)
     return _torch_loop(kernel, g, y)
 
 

@@ -42,6 +42,15 @@ def elu_backward(m, g, x, alpha, scale, input_scale, nan_negative):
     return m.where(x > m.num(x, 0.0), pos, neg) if nan_negative else m.where(x <= m.num(x, 0.0), neg, pos)
 
 
+def elu_backward_from_result(m, g, y, alpha, scale, input_scale, nan_negative):
+    """torch's elu_backward kernel with is_result (an in-place elu's, from its result ``y``): ``g *
+    input_scale * (y + alpha * scale)`` where y <= 0, else ``g * scale``; NaN on the sides as elu_backward."""
+    negcoef = m.num(y, m.num(y, alpha) * m.num(y, scale))
+    neg = g * input_scale * (y + negcoef)
+    pos = g * scale
+    return m.where(y > 0, pos, neg) if nan_negative else m.where(y <= 0, neg, pos)
+
+
 def softplus_backward(m, g, x, beta, threshold):
     """torch's softplus_backward kernel: ``g`` where x * beta > threshold, else ``g * z / (z + 1)``, z =
     exp(x * beta) (an infinite g times z = 0 at -inf: NaN, as there)."""
