@@ -252,6 +252,12 @@ def _check_input_dim(name, input, nd):
         )
 
 
+def _refuse(lists, message):
+    """A convolution argument's refusal: torch's SymInt one first where a size list holds one below -2**62."""
+    refuse_symbolic("convolution", *lists)
+    raise RuntimeError(message)
+
+
 def _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed, output_padding=None,
                 by_mode=False):
     """PyTorch's check_shape_forward and dtype checks; ``input`` is batched. ``by_mode``: the padding was
@@ -260,21 +266,16 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
     the call, as torch's parser refuses it first (argcheck._f_builtin)."""
     lists = (stride, padding, dilation, output_padding or ())  # (the dispatcher's check of them comes first)
     if not 0 < groups <= LONG_LONG_MAX:
-        refuse_symbolic("convolution", *lists)
-        raise RuntimeError("non-positive groups is not supported")
+        _refuse(lists, "non-positive groups is not supported")
     far = any(not 0 <= p <= LONG_LONG_MAX // 2 for p in padding)
     if far and any(not 0 <= p <= LONG_LONG_MAX for p in padding):
-        refuse_symbolic("convolution", *lists)
-        raise RuntimeError("negative padding is not supported")
+        _refuse(lists, "negative padding is not supported")
     if output_padding is not None and any(not 0 <= p <= LONG_LONG_MAX for p in output_padding):
-        refuse_symbolic("convolution", *lists)
-        raise RuntimeError("negative output_padding is not supported")
+        _refuse(lists, "negative output_padding is not supported")
     if any(not 0 < st <= LONG_LONG_MAX for st in stride):
-        refuse_symbolic("convolution", *lists)
-        raise RuntimeError("non-positive stride is not supported")
+        _refuse(lists, "non-positive stride is not supported")
     if any(not 0 <= d <= LONG_LONG_MAX for d in dilation):
-        refuse_symbolic("convolution", *lists)
-        raise RuntimeError("dilation should be greater than zero")
+        _refuse(lists, "dilation should be greater than zero")
     if weight.dim() != input.dim():
         _refuse_ranks(input, weight)
     if not transposed and 0 in dilation:  # (torch's MKLDNN path checks it in its own words)
