@@ -142,8 +142,10 @@ from .ops import outarg as _outarg  # noqa: E402
 
 _outarg.install(globals())
 _outarg.install(vars(nn.functional), _outarg.F_TAKES_OUT)
-_outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")])
-_outarg.install(vars(fft), [n for n in fft.__all__ if not n.endswith("shift")])  # (every transform, freqs)
+# (named in their messages as torch's parser names them: special_erf(), fft_fft())
+_outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")],
+                "special_")
+_outarg.install(vars(fft), [n for n in fft.__all__ if not n.endswith("shift")], "fft_")  # (transforms, freqs)
 
 from . import version  # noqa: E402  (torch.version: cuda, hip, ... are None)
 from . import torch_version  # noqa: E402

@@ -26,7 +26,7 @@ from ..autograd import is_grad_enabled, no_grad
 from ..strides_order import non_overlapping_and_dense
 from ..tensor import Tensor
 from . import return_types
-from .argcheck import invalid_combination, missing_argument, parse_out_call
+from .argcheck import missing_argument, out_refused, parse_out_call
 from .queries import can_cast
 from .shell import SHELL, refuse_kernel
 
@@ -383,19 +383,20 @@ def _write(name: str, r: Tensor, o: Tensor, dim, overlap_ok: bool) -> None:
         o.copy_(r)
 
 
-def call_with_out(fn, name: str, args, kwargs, out):
-    """``fn(*args, **kwargs)`` written into ``out`` (a Tensor, or a tuple for several results)."""
+def call_with_out(fn, name: str, args, kwargs, out, shown: str | None = None):
+    """``fn(*args, **kwargs)`` written into ``out`` (a Tensor, or a tuple for several results); ``shown``:
+    the name torch's parser gives it, where not ``name`` (special_erf, fft_fft)."""
     outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
     if name == "frexp" and isinstance(out, Tensor):  # frexp has one signature: its parser's own words
         raise TypeError("frexp(): argument 'out' must be tuple of Tensors, not Tensor")
     if isinstance(out, Tensor):  # torch's parser speaks first (the tables type a tuple of outs as one Tensor)
-        parse_out_call(name, args, {**kwargs, "out": out})
+        parse_out_call(shown or name, args, {**kwargs, "out": out})
     needs = _OUT_NEEDS.get(name)
     if not all(isinstance(o, Tensor) for o in outs) or (needs and needs not in kwargs
                                                         and (needs == "stable" or len(args) < 2)):
         if name in ("median", "nanmedian"):
             raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
-        raise invalid_combination(name, args, {**kwargs, "out": out})
+        raise out_refused(fn, shown or name, args, kwargs, out)
     if is_grad_enabled() and _requires_grad((*outs, *args, *kwargs.values())):
         raise RuntimeError(f"{_OUT_OP.get(name, name)}(): functions with out=... arguments don't support "
                            "automatic differentiation, but one of the arguments requires grad.")
@@ -417,12 +418,17 @@ def call_with_out(fn, name: str, args, kwargs, out):
         CAST_FIRST[name](outs[0].dtype, [*args, *kwargs.values()])
     if name in ("all", "any") and outs[0].dtype is dt.uint8 and args and isinstance(args[0], Tensor):
         args = (args[0].to(dt.uint8), *args[1:])  # torch's uint8 kernel reads the input as uint8 (0.5 is 0)
-    result = _laid_by_out(fn, outs[0], args, kwargs) if name in _LAID_BY_OUT else fn(*args, **kwargs)
+    try:
+        result = _laid_by_out(fn, outs[0], args, kwargs) if name in _LAID_BY_OUT else fn(*args, **kwargs)
+    except TypeError as e:  # (worded by the call without out, which torch's parser counts)
+        if (refused := out_refused(fn, shown or name, args, kwargs, out, error=e)) is e:
+            raise
+        raise refused from None
     if name in _OUT_KERNELS and result.dtype in SHELL:
         refuse_kernel(_OUT_KERNELS[name], result.dtype)
     results = result if isinstance(result, tuple) else (result,)
     if isinstance(out, Tensor) == isinstance(result, tuple) or len(outs) != len(results):
-        raise invalid_combination(name, args, {**kwargs, "out": out})
+        raise out_refused(fn, shown or name, args, kwargs, out, len(results))
     for i, (r, o) in reversed(list(enumerate(zip(results, outs)))) if name == "nanmedian" else enumerate(
             zip(results, outs)):
         # the indices of max/sort/topk are int64 exactly, as argmax's
@@ -445,17 +451,17 @@ def call_with_out(fn, name: str, args, kwargs, out):
     return _out_type(type(result))(*outs) if return_types.is_return_type(result) else tuple(outs)
 
 
-def _with_out(fn, name: str):
+def _with_out(fn, name: str, shown: str):
     @functools.wraps(fn)
     def op(*args, out=None, **kwargs):
         if out is None:  # without an empty **kwargs, which costs a dict copy per call
             try:  # (free where nothing is raised)
                 return fn(*args, **kwargs) if kwargs else fn(*args)
             except TypeError as e:
-                if (torchs := missing_argument(name, fn, args, kwargs, e)) is e:
+                if (torchs := missing_argument(shown, fn, args, kwargs, e)) is e:
                     raise
                 raise torchs from None
-        return call_with_out(fn, name, args, kwargs, out)
+        return call_with_out(fn, name, args, kwargs, out, shown)
 
     sig = inspect.signature(fn)
     params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
@@ -465,10 +471,12 @@ def _with_out(fn, name: str):
     return op
 
 
-def install(namespace: dict, names=TAKES_OUT) -> None:
+def install(namespace: dict, names=TAKES_OUT, prefix: str = "") -> None:
     """Give each function of ``namespace`` (the package's dict) named in ``names`` the ``out`` keyword;
-    ``names`` a dict: its functions by their torch names."""
+    ``names`` a dict: its functions by their torch names; ``prefix``: the one torch's parser puts before
+    the names in its messages (torch.special.erf's are special_erf's)."""
     for name in names:
         fn = namespace.get(name)
         if callable(fn) and "out" not in inspect.signature(fn).parameters:
-            namespace[name] = _with_out(fn, names[name] if isinstance(names, dict) else name)
+            torch_name = names[name] if isinstance(names, dict) else name
+            namespace[name] = _with_out(fn, torch_name, prefix + torch_name)
