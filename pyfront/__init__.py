@@ -111,9 +111,12 @@ from .ops import argcheck as _argcheck  # noqa: E402
 # PyTorch's TypeErrors for a non-Tensor input or a non-dtype dtype, on every public function
 _argcheck.install(globals(), [n for n in list(globals()) if not n.startswith("_")])
 _argcheck.install(Tensor, [n for n in vars(Tensor) if not n.startswith("__")], method=True)
-_special = {f"special_{n}": getattr(special, n) for n in special.__all__}  # torch's names: special_i1()
-_argcheck.install(_special, list(_special))
-vars(special).update({n[len("special_"):]: fn for n, fn in _special.items()})
+# torch.special's, torch.fft's and torch.linalg's by the names torch's parser gives them: special_i1(),
+# fft_fft(), linalg_inv()
+for _space, _prefix in ((special, "special_"), (fft, "fft_"), (linalg, "linalg_")):
+    _named = {_prefix + n: getattr(_space, n) for n in _space.__all__}
+    _argcheck.install(_named, list(_named))
+    vars(_space).update({n[len(_prefix):]: fn for n, fn in _named.items()})
 _argcheck.install(nn.functional.__dict__, [n for n in vars(nn.functional) if not n.startswith("_")],
                   prefix="F.")
 

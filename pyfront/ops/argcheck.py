@@ -298,7 +298,12 @@ def missing_argument(name: str, fn, args, kwargs, error: TypeError, method: bool
             return error
     if ("Tensor." if method else "") + name in _overloads():
         return invalid_combination(name, args[1:] if method else args, kwargs, method)
-    return _missing(name, [p.name for p in params[first:] if p.default is p.empty])
+    missing = [p.name for p in params[first:] if p.default is p.empty]
+    # (torch's binding's names where pyfront's differ, linalg_cholesky's "input" for A: ops/arity.py's)
+    required = (ARITY.get(("Tensor." if method else prefix) + name) or (None,) * 6)[5]
+    if required and len(required) == first + len(missing) and not kwargs:
+        missing = list(required[first:])
+    return _missing(name, missing)
 
 
 def call_worded(name: str, fn, error: TypeError, kwargs, method: bool) -> TypeError:

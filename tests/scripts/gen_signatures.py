@@ -91,6 +91,11 @@ MANUAL = {
     "linalg_lu_solve": ("Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False, "
                         "Tensor? out=None",),
     "linalg_householder_product": ("Tensor input, Tensor tau, *, Tensor? out=None",),
+    "linalg_multi_dot": ("Tensor[] tensors, *, Tensor? out=None",),
+    # torch.fft's factories (no stub either)
+    **{f"fft_{n}": ("int n, float d=1.0, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, "
+                    "Device? device=None, bool? pin_memory=False, bool? requires_grad=False",)
+       for n in ("fftfreq", "rfftfreq")},
 }
 
 
