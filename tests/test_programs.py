@@ -76,6 +76,11 @@ QUICK: dict[str, dict] = {
     # s35-user2 (tests/test_user_programs_s35b.py tests the faults they found): absmax/zero-point/LLM.int8
     # quantization, a straight-through QAT linear, LSQ, torch's fake quantizers and their gradients
     "quantization_by_hand": {},
+    # s36-user2 (tests/test_user_programs_s36b.py tests the faults they found): quantiles with every
+    # interpolation, histograms, bucketize/searchsorted, unique; scatter_reduce/index_reduce with every
+    # reduce, PageRank by torch.sparse.mm, Bellman-Ford and label propagation
+    "data_statistics": {},
+    "graph_algorithms": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -228,6 +233,13 @@ SLOW: dict[str, dict] = {
     "custom_ops_extending": {},  # torch.library.custom_op + register_autograd; Functions under torch.func
     # the "Extending torch" notes' ScalarTensor / LoggingTensor / MetadataTensor (see KNOWN)
     "torch_function_subclass": {},
+    # session 36's second round (tests/test_user_programs_s36b.py tests the faults they found; each header
+    # its source)
+    "gp_linalg": {},  # exact GP by cdist kernels and Cholesky solves, Adam on softplus hyperparameters
+    "image_warp_sampling": {},  # grid_sample's every mode and padding, antialiased interpolate, patches
+    "distributions_zoo": {},  # 25 families' log_prob/moments/cdf, mixtures, transforms, 22 KL pairs
+    "recommender_bags": {},  # EmbeddingBag every mode/padding/offsets/weights, SparseAdam, a DLRM interaction
+    "data_loading_generators": {},  # default_collate's nestings, samplers with generators, random_split
 }
 
 

@@ -1,0 +1,139 @@
+"""Faults found running session 36's second round of user-style programs (tests/programs/: each file's header
+names the public code it imitates), each checked as a kind against torch 2.13: the refusals of a call's
+``out=`` (no Tensor, a list where one Tensor goes, another count where a tuple goes, an argument left out
+beside it) in torch's parser's words; torch.linalg's, torch.fft's and torch.special's argument refusals under
+the names torch's parser gives them (``linalg_solve_triangular() missing 1 required positional arguments:
+"upper"``, the GP tutorial's first mistake); the checks torch's triangular solvers make themselves
+(cholesky_solve's, triangular_solve's, cholesky_inverse's), and solve_triangular's right-hand side of another
+dtype."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+
+
+def _refusal(fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except Exception as e:  # noqa: BLE001 - the refusal is what is compared
+        return type(e).__name__, str(e).split("\n")[0]
+    return None
+
+
+def _same_refusal(call):
+    """``call(lib)`` refused alike by torch and pyfront (a call torch takes: pyfront takes it too)."""
+    want = _refusal(call, torch)
+    got = _refusal(call, pyfront)
+    assert got == want
+
+
+# (function, its arguments before out=: "x" a float matrix, "i" an int one; not add(x, x, out=3): torch's
+# parser reads that 3 as a tensor, for the ops whose numbers it takes as tensors)
+_OUT_CALLS = [
+    ("sin", "x"), ("ceil", "x"), ("log2", "x"), ("bitwise_not", "i"), ("argmax", "x"), ("cumsum", "x", 0),
+    ("sum", "x", 0), ("atan2", "x", "x"), ("mode", "x"), ("aminmax", "x"), ("cummax", "x", 0),
+    ("sort", "x"), ("max", "x", 0), ("frexp", "x"), ("slogdet", "x"), ("kthvalue", "x", 1),
+    ("add", "x"), ("div", "x"), ("mm", "x"), ("cumsum", "x"), ("nextafter", "x"), ("index_select", "x"),
+    ("special.erf", "x"), ("special.xlogy", "x", "x"), ("special.logsumexp", "x", 0), ("special.i0e", "x"),
+    ("special.xlogy", "x"), ("special.logsumexp", "x"),
+    ("fft.fft", "x"), ("fft.rfft", "x"), ("fft.fftn", "x"), ("fft.ihfft", "x"), ("fft.irfft2", "x"),
+]
+
+
+def _resolve(lib, path):
+    for part in path.split("."):
+        lib = getattr(lib, part)
+    return lib
+
+
+@pytest.mark.parametrize("call", _OUT_CALLS, ids=lambda c: "-".join(map(str, c)))
+def test_out_refusals_are_torchs(call):
+    name, *spec = call
+    for bad in ("int", "str", "list", "tensor", "pair"):
+        def run(lib):
+            x, i = lib.eye(3), lib.eye(3, dtype=lib.int64)
+            args = [{"x": x, "i": i}.get(a, a) for a in spec]
+            out = {"int": 3, "str": "s", "list": [lib.zeros(3, 3)], "tensor": lib.zeros(0),
+                   "pair": (lib.zeros(0), lib.zeros(0), lib.zeros(0))}[bad]
+            return _resolve(lib, name)(*args, out=out)
+        _same_refusal(run)
+
+
+def _public_functions(space):
+    return [n for n in dir(space) if not n.startswith("_") and callable(getattr(space, n))
+            and not isinstance(getattr(space, n), type)]
+
+
+@pytest.mark.parametrize("space", ["linalg", "fft", "special"])
+def test_subnamespace_refusals_name_torchs_binding(space):
+    names = [n for n in _public_functions(getattr(torch, space)) if hasattr(getattr(pyfront, space), n)]
+    assert len(names) > 15
+    for name in names:
+        for form in ("none", "str", "many", "keyword"):
+            def run(lib):
+                fn, x = getattr(getattr(lib, space), name), lib.eye(3)
+                return {"none": lambda: fn(), "str": lambda: fn("a"), "many": lambda: fn(*[x] * 9),
+                        "keyword": lambda: fn(x, zzz=1)}[form]()
+            want, got = _refusal(run, torch), _refusal(run, pyfront)
+            if want is not None and got != want:
+                pytest.fail(f"torch.{space}.{name} ({form}): {got} != {want}")
+
+
+def test_solve_triangular_missing_upper_is_torchs():
+    def run(lib):
+        return lib.linalg.solve_triangular(lib.eye(2), lib.ones(2, 1))
+    _same_refusal(run)
+
+
+_SOLVER_CALLS = {
+    "triangular_solve A 1-D": lambda T: T.triangular_solve(T.ones(2, 1), T.ones(2)),
+    "triangular_solve b 1-D": lambda T: T.triangular_solve(T.ones(2), T.ones(2)),
+    "triangular_solve not square": lambda T: T.triangular_solve(T.ones(2, 1), T.ones(2, 3)),
+    "triangular_solve batch": lambda T: T.triangular_solve(T.ones(3, 2, 1), T.ones(2, 2, 2)),
+    "triangular_solve long": lambda T: T.triangular_solve(T.ones(2, 1, dtype=T.int64),
+                                                          T.eye(2, dtype=T.int64)),
+    "triangular_solve half": lambda T: T.triangular_solve(T.ones(2, 1, dtype=T.half), T.eye(2, dtype=T.half)),
+    "triangular_solve dtypes": lambda T: T.triangular_solve(T.ones(2, 1, dtype=T.float64), T.eye(2)),
+    "triangular_solve sizes": lambda T: T.triangular_solve(T.ones(3, 1), T.eye(2)),
+    "cholesky_solve b 1-D": lambda T: T.cholesky_solve(T.ones(2), T.eye(2)),
+    "cholesky_solve u 1-D": lambda T: T.cholesky_solve(T.ones(2, 1), T.ones(2)),
+    "cholesky_solve dtypes": lambda T: T.cholesky_solve(T.ones(2, 1, dtype=T.float64), T.eye(2)),
+    "cholesky_solve sizes": lambda T: T.cholesky_solve(T.ones(3, 1), T.eye(2)),
+    "cholesky_solve not square": lambda T: T.cholesky_solve(T.ones(3, 1), T.ones(2, 3)),
+    "cholesky_solve batch": lambda T: T.cholesky_solve(T.ones(3, 2, 1), T.ones(2, 2, 2)),
+    "cholesky_solve long": lambda T: T.cholesky_solve(T.ones(2, 1, dtype=T.int64), T.eye(2, dtype=T.int64)),
+    "cholesky_solve bool": lambda T: T.cholesky_solve(T.ones(2, 1, dtype=T.bool), T.eye(2, dtype=T.bool)),
+    "cholesky_inverse 1-D": lambda T: T.cholesky_inverse(T.ones(2)),
+    "cholesky_inverse long 1-D": lambda T: T.cholesky_inverse(T.ones(2, dtype=T.int64)),
+    "cholesky_inverse not square": lambda T: T.cholesky_inverse(T.ones(2, 3)),
+    "cholesky_inverse long not square": lambda T: T.cholesky_inverse(T.ones(2, 3, dtype=T.int64)),
+    "cholesky_inverse empty": lambda T: T.cholesky_inverse(T.ones(0, 3)),
+    "solve_triangular long B": lambda T: T.linalg.solve_triangular(T.eye(2), T.ones(2, 1, dtype=T.int64),
+                                                                   upper=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_SOLVER_CALLS))
+def test_triangular_solvers_check_as_torch(name):
+    _same_refusal(_SOLVER_CALLS[name])
+
+
+@pytest.mark.parametrize("a_dtype,b_dtype", [("float32", "float64"), ("float64", "float32"),
+                                             ("float32", "int64"), ("float64", "bool"),
+                                             ("float32", "float16")])
+def test_solve_triangular_takes_b_of_another_dtype(a_dtype, b_dtype):
+    rng = np.random.default_rng(0)
+    a = np.triu(rng.standard_normal((2, 3, 3))) + 3 * np.eye(3)
+    b = rng.integers(0, 2, (2, 3, 2))
+    results = []
+    for lib in (torch, pyfront):
+        A = lib.tensor(a).to(getattr(lib, a_dtype))
+        B = lib.tensor(b).to(getattr(lib, b_dtype))
+        results.append((lib.linalg.solve_triangular(A, B, upper=True),
+                        lib.cholesky_solve(B.to(A.dtype), A.mT, upper=False)))
+    for want, got in zip(*results):
+        assert str(got.dtype) == str(want.dtype)
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6)
