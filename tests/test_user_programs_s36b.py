@@ -137,3 +137,30 @@ def test_solve_triangular_takes_b_of_another_dtype(a_dtype, b_dtype):
     for want, got in zip(*results):
         assert str(got.dtype) == str(want.dtype)
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def _istft_calls():
+    """(name, call(lib)) of istft's refusals (the STFT program's first mistake: a spectrum of another n_fft
+    was inverted silently)."""
+    def spectrum(T):
+        return T.stft(T.ones(2, 200), 32, 8, window=T.hann_window(32), return_complex=True)
+    return {
+        "no overlap": lambda T: T.istft(spectrum(T), 32, 8, window=T.hann_window(32), center=False),
+        "no overlap, 2-D, length": lambda T: T.istft(spectrum(T)[0], 32, 8, window=T.hann_window(32),
+                                                     center=False, length=150),
+        "hop 0": lambda T: T.istft(spectrum(T), 32, 0, window=T.hann_window(32)),
+        "hop past the window": lambda T: T.istft(spectrum(T), 32, 40, window=T.hann_window(32)),
+        "win_length past n_fft": lambda T: T.istft(spectrum(T), 32, 8, win_length=40),
+        "window's length": lambda T: T.istft(spectrum(T), 32, 8, window=T.hann_window(16)),
+        "onesided n_fft": lambda T: T.istft(spectrum(T), 30, 8, window=T.hann_window(30)),
+        "two-sided n_fft": lambda T: T.istft(spectrum(T), 32, 8, window=T.hann_window(32), onesided=False),
+        "1-D": lambda T: T.istft(spectrum(T)[0, 0], 32, 8),
+        "4-D": lambda T: T.istft(spectrum(T).unsqueeze(0), 32, 8),
+        "empty": lambda T: T.istft(spectrum(T)[:0], 32, 8),
+        "real": lambda T: T.istft(spectrum(T).abs(), 32, 8),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_istft_calls()))
+def test_istft_checks_as_torch(name):
+    _same_refusal(_istft_calls()[name])
