@@ -107,11 +107,12 @@ def _opt(v):
     return "None" if v is None else int(v)
 
 
-def _istft_call(input, n_fft, hop, win_length, window, center, normalized, onesided, length, return_complex):
+def _istft_call(input, n_fft, hop, win_length, window, center, normalized, onesided, length,
+                return_complex):
     """How torch's istft error messages spell the call (its input by its C++ type's name)."""
     window_text = "None" if window is None else f"{_type(window)}{{{list(window.shape)}}}"
-    return (f"istft(CPU{dt.scalar_name(input.dtype)}Type{list(input.shape)}, n_fft={n_fft}, hop_length={hop}, "
-            f"win_length={win_length}, window={window_text}, center={int(center)}, "
+    return (f"istft(CPU{dt.scalar_name(input.dtype)}Type{list(input.shape)}, n_fft={n_fft}, "
+            f"hop_length={hop}, win_length={win_length}, window={window_text}, center={int(center)}, "
             f"normalized={int(normalized)}, onesided={_opt(onesided)}, length={_opt(length)}, "
             f"return_complex={int(return_complex)}) ")
 
