@@ -78,7 +78,7 @@ QUICK: dict[str, dict] = {
     "quantization_by_hand": {},
     # s36-user2 (tests/test_user_programs_s36b.py tests the faults they found): quantiles with every
     # interpolation, histograms, bucketize/searchsorted, unique; scatter_reduce/index_reduce with every
-    # reduce, PageRank by torch.sparse.mm, Bellman-Ford and label propagation
+    # reduce, PageRank by torch.sparse.mm, Bellman-Ford and label propagation (also --cuda-as webgpu)
     "data_statistics": {},
     "graph_algorithms": {},
 }
@@ -236,10 +236,12 @@ SLOW: dict[str, dict] = {
     # session 36's second round (tests/test_user_programs_s36b.py tests the faults they found; each header
     # its source)
     "gp_linalg": {},  # exact GP by cdist kernels and Cholesky solves, Adam on softplus hyperparameters
-    "image_warp_sampling": {},  # grid_sample's every mode and padding, antialiased interpolate, patches
+    "image_warp_sampling": {},  # grid_sample's modes and paddings, antialiased interpolate; also on webgpu
     "distributions_zoo": {},  # 25 families' log_prob/moments/cdf, mixtures, transforms, 22 KL pairs
-    "recommender_bags": {},  # EmbeddingBag every mode/padding/offsets/weights, SparseAdam, a DLRM interaction
+    "recommender_bags": {},  # EmbeddingBag's modes/offsets/weights, SparseAdam, DLRM; also --cuda-as webgpu
     "data_loading_generators": {},  # default_collate's nestings, samplers with generators, random_split
+    "stft_resample": {},  # stft/istft round trips with every window, an STFT Wiener mask, sinc resampling
+    "clustering_embedding": {},  # k-means++, diagonal GMM EM, t-SNE (float64), UMAP's fuzzy graph, spectral
 }
 
 

@@ -6,6 +6,8 @@ propagation, triangle counts through sparse-dense products, and the errors for b
 import torch
 
 torch.manual_seed(0)
+# the device-agnostic idiom: a GPU where there is one (python -m pyfront run --cuda-as webgpu)
+torch.set_default_device("cuda" if torch.cuda.is_available() else "cpu")
 
 n = 9
 src = torch.tensor([0, 0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 7, 8, 1, 3])
@@ -88,7 +90,7 @@ while True:
     if torch.equal(new, labels):
         break
     labels = new
-print("components", labels.tolist(), torch.unique(labels, return_counts=True))
+print("components", labels.tolist(), [t.tolist() for t in torch.unique(labels, return_counts=True)])
 
 # -- triangles -------------------------------------------------------------------------------------------
 S = torch.sparse_coo_tensor(torch.stack([und_src, und_dst]), torch.ones(und_src.numel()), (n, n)).coalesce()

@@ -7,6 +7,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 torch.manual_seed(0)
+# the device-agnostic idiom: a GPU where there is one (python -m pyfront run --cuda-as webgpu)
+torch.set_default_device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def r(t, k=6):
