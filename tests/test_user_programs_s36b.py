@@ -164,3 +164,68 @@ def _istft_calls():
 @pytest.mark.parametrize("name", sorted(_istft_calls()))
 def test_istft_checks_as_torch(name):
     _same_refusal(_istft_calls()[name])
+
+
+def _complex_calls():
+    """torch's linear algebra of complex matrices (name -> call(lib, A hermitian, G general, B, L factor))."""
+    return {
+        "solve_triangular": lambda T, A, G, B, L: T.linalg.solve_triangular(L, B, upper=False),
+        "cholesky_solve": lambda T, A, G, B, L: T.cholesky_solve(B, L),
+        "cholesky_inverse": lambda T, A, G, B, L: T.cholesky_inverse(L),
+        "triangular_solve": lambda T, A, G, B, L: T.triangular_solve(B, L, upper=False).solution,
+        "inv": lambda T, A, G, B, L: T.linalg.inv(G), "det": lambda T, A, G, B, L: T.linalg.det(G),
+        "slogdet": lambda T, A, G, B, L: T.linalg.slogdet(G).logabsdet,
+        "logdet": lambda T, A, G, B, L: T.logdet(A),
+        "eigh": lambda T, A, G, B, L: T.linalg.eigh(A).eigenvalues,
+        "qr": lambda T, A, G, B, L: T.linalg.qr(G).R.abs(),
+        "svdvals": lambda T, A, G, B, L: T.linalg.svdvals(G),
+        "solve": lambda T, A, G, B, L: T.linalg.solve(G, B),
+        "lstsq": lambda T, A, G, B, L: T.linalg.lstsq(G, B).solution,
+        "lu_factor": lambda T, A, G, B, L: T.linalg.lu_factor(G).LU,
+        "pinv": lambda T, A, G, B, L: T.linalg.pinv(G),
+        "matrix_exp": lambda T, A, G, B, L: T.linalg.matrix_exp(G * 0.1),
+        "matrix_rank": lambda T, A, G, B, L: T.linalg.matrix_rank(G),
+        "matrix_norm": lambda T, A, G, B, L: T.linalg.matrix_norm(G, "nuc"),
+        "ldl_factor": lambda T, A, G, B, L: T.linalg.ldl_factor(A, hermitian=True).LD,
+        "householder_product": lambda T, A, G, B, L: T.linalg.householder_product(G, B[:, 0]),
+        "cholesky": lambda T, A, G, B, L: T.linalg.cholesky(A),
+        "eigvals": lambda T, A, G, B, L: T.linalg.eigvals(G).abs().sort().values,
+        "vecdot": lambda T, A, G, B, L: T.linalg.vecdot(G, G.flip(0)),
+        "vector_norm": lambda T, A, G, B, L: T.linalg.vector_norm(G, 3),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_complex_calls()))
+def test_complex_linear_algebra_is_torchs_or_refused_as_pyfronts(name):
+    """Complex matrices: torch's result, or pyfront's RuntimeError saying it has real linear algebra only
+    (README) -- never a message for a dtype the function takes ("Expected a floating point or complex
+    tensor as input. Got ComplexFloat", "lu_cpu not implemented for 'ComplexFloat'")."""
+    rng = np.random.default_rng(0)
+    M = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
+    H = M @ M.conj().T + 3 * np.eye(3)
+    B = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+    args = [H, M, B, np.linalg.cholesky(H)]
+    want = _complex_calls()[name](torch, *[torch.tensor(a.astype(np.complex64)) for a in args])
+    try:
+        got = _complex_calls()[name](pyfront, *[pyfront.tensor(a.astype(np.complex64)) for a in args])
+    except RuntimeError as e:
+        assert "pyfront's linear algebra takes real tensors only" in str(e)
+        return
+    assert str(got.dtype) == str(want.dtype)
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_complex_vecdot_conjugates_x_and_its_gradient_is_torchs():
+    rng = np.random.default_rng(1)
+    x, y = (rng.standard_normal((4, 3)) + 1j * rng.standard_normal((4, 3)) for _ in range(2))
+    grads = []
+    for lib in (torch, pyfront):
+        a = lib.tensor(x.astype(np.complex64), requires_grad=True)
+        b = lib.tensor(y.astype(np.complex64), requires_grad=True)
+        out = lib.linalg.vecdot(a, b)
+        (out * lib.tensor([1.0 + 2j, -1j, 0.5, 3.0], dtype=lib.complex64)).real.sum().backward()
+        grads.append([t.is_conj() for t in (out, a.grad, b.grad)] +
+                     [t.detach().resolve_conj().numpy() for t in (out, a.grad, b.grad)])
+    assert grads[1][:3] == grads[0][:3]
+    for want, got in zip(grads[0][3:], grads[1][3:]):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

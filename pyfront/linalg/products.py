@@ -19,14 +19,14 @@ __all__ = ["matmul", "vecdot", "multi_dot", "matrix_power", "matrix_exp", "solve
 
 def vecdot(x, y, *, dim=-1):
     """The dot product of vectors along ``dim`` (inputs broadcast), as ``torch.linalg.vecdot``: of floats
-    of one dtype (no promotion)."""
-    if not x.dtype.is_floating_point:
+    or complex numbers (x conjugated) of one dtype (no promotion)."""
+    if not (x.dtype.is_floating_point or x.dtype.is_complex):
         raise RuntimeError("linalg.vecdot: Expected a floating point or complex tensor as input. Got "
                            f"{dt.scalar_name(x.dtype)}")
     if y.dtype is not x.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
                            f"{dt.scalar_name(x.dtype)} and y of type {dt.scalar_name(y.dtype)} instead")
-    product = x * y
+    product = (x.conj() if x.dtype.is_complex else x) * y
     return product.sum(normalize_dim(dim, product.dim()))  # (an int: sum's list would take one tensor)
 
 
