@@ -242,6 +242,7 @@ SLOW: dict[str, dict] = {
     "data_loading_generators": {},  # default_collate's nestings, samplers with generators, random_split
     "stft_resample": {},  # stft/istft round trips with every window, an STFT Wiener mask, sinc resampling
     "clustering_embedding": {},  # k-means++, diagonal GMM EM, t-SNE (float64), UMAP's fuzzy graph, spectral
+    "classic_vision": {},  # morphology by max_pool, components, equalisation, bilateral, Canny, Hough, Harris
 }
 
 
