@@ -229,3 +229,19 @@ def test_complex_vecdot_conjugates_x_and_its_gradient_is_torchs():
     assert grads[1][:3] == grads[0][:3]
     for want, got in zip(grads[0][3:], grads[1][3:]):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_chain_matmul_writes_its_out():
+    """torch.chain_matmul's out= (pyfront's signature took out and dropped it: the result never reached it),
+    and its refusals for two matrices or more (multi_dot's)."""
+    results = []
+    for lib in (torch, pyfront):
+        m = lib.arange(9.0).view(3, 3)
+        out, one = lib.zeros(3, 3), lib.zeros(0)
+        results.append([lib.chain_matmul(m, m, m, out=out) is out, out.tolist(),
+                        lib.chain_matmul(m, out=one) is one, one.tolist()])
+    assert results[1] == results[0]
+    for call in (lambda T: T.chain_matmul(T.eye(2), T.eye(2), out=3),
+                 lambda T: T.chain_matmul(T.eye(2), T.eye(2), out=T.zeros(2, 2, dtype=T.float64)),
+                 lambda T: T.chain_matmul(T.eye(2, requires_grad=True), T.eye(2), out=T.zeros(2, 2))):
+        _same_refusal(call)

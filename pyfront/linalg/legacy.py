@@ -130,7 +130,7 @@ _TRIANGULAR_DEPRECATED = (
     "X = torch.linalg.solve_triangular(A, B).")
 
 
-def chain_matmul(*matrices, out=None):
+def chain_matmul(*matrices):
     """The product of the 2-D ``matrices`` (deprecated): ``linalg.multi_dot``; one matrix gives a copy."""
     warn_once(_CHAIN_DEPRECATED)
     if not matrices:

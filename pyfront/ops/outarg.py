@@ -66,7 +66,7 @@ F_TAKES_OUT = {"gelu": "gelu", "softplus": "softplus", "logsigmoid": "log_sigmoi
                "softshrink": "softshrink", "hardshrink": "hardshrink", "avg_pool2d": "avg_pool2d",
                "avg_pool3d": "avg_pool3d"}
 # the op a binding's out= form runs, where torch's autograd refusal names it and not the binding
-_OUT_OP = {"log_sigmoid": "log_sigmoid_forward"}
+_OUT_OP = {"log_sigmoid": "log_sigmoid_forward", "chain_matmul": "mm"}
 # factories: the dtype and device of what they make are ``out``'s
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
                        .split())
@@ -114,6 +114,8 @@ _DTYPE_ERRORS = {
     **dict.fromkeys(("searchsorted", "bucketize"), ("differs", RuntimeError, _SORTED)),
     **dict.fromkeys(("cummax", "cummin"), ("differs", RuntimeError,
                                            "expected scalar_type {R} but found {O}")),
+    # (of two matrices or more: multi_dot's out; one is copied into out, which torch takes of any dtype)
+    "chain_matmul": ("differs", RuntimeError, "multi_dot(): expected out tensor to have dtype {rc} but got {oc}"),
     "float_power": ("differs", RuntimeError, "the output given to float_power has dtype {O} but the "
                     "operation's result requires dtype {R}"),
     "mode": ("differs", RuntimeError, "expected scalar type '{R}' but got '{O}' for values output"),
