@@ -115,7 +115,8 @@ _DTYPE_ERRORS = {
     **dict.fromkeys(("cummax", "cummin"), ("differs", RuntimeError,
                                            "expected scalar_type {R} but found {O}")),
     # (of two matrices or more: multi_dot's out; one is copied into out, which torch takes of any dtype)
-    "chain_matmul": ("differs", RuntimeError, "multi_dot(): expected out tensor to have dtype {rc} but got {oc}"),
+    "chain_matmul": ("differs", RuntimeError,
+                     "multi_dot(): expected out tensor to have dtype {rc} but got {oc}"),
     "float_power": ("differs", RuntimeError, "the output given to float_power has dtype {O} but the "
                     "operation's result requires dtype {R}"),
     "mode": ("differs", RuntimeError, "expected scalar type '{R}' but got '{O}' for values output"),
