@@ -245,3 +245,22 @@ def test_chain_matmul_writes_its_out():
                  lambda T: T.chain_matmul(T.eye(2), T.eye(2), out=T.zeros(2, 2, dtype=T.float64)),
                  lambda T: T.chain_matmul(T.eye(2, requires_grad=True), T.eye(2), out=T.zeros(2, 2))):
         _same_refusal(call)
+
+
+@pytest.mark.parametrize("outs,infos", [(("f",), False), (("f", "i"), False), (("f", "f"), False),
+                                        (("l", "i"), False), (("f", "f"), True), (("f", "f", "f"), True),
+                                        ("tensor", False), ("int", False)])
+def test_legacy_lu_writes_its_out(outs, infos):
+    """torch.lu's out= (pyfront took it and dropped it): each result written into its out, whatever its
+    dtype, out itself returned; torch's count and type refusals."""
+    def run(T):
+        A = T.tensor([[4.0, 1.0, 2.0], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+        kinds = {"f": T.float32, "i": T.int32, "l": T.int64}
+        out = {"tensor": T.empty(2), "int": 3}.get(outs) if isinstance(outs, str) else tuple(
+            T.empty(0, dtype=kinds[k]) for k in outs)
+        r = T.lu(A, get_infos=infos, out=out)
+        return r is out, [(str(t.dtype), np.round(t.numpy(), 4).tolist()) for t in r]
+    want, got = _refusal(run, torch), _refusal(run, pyfront)
+    assert got == want
+    if want is None:
+        assert run(pyfront) == run(torch)

@@ -252,7 +252,17 @@ def legacy_lu(A, pivot=True, get_infos=False, out=None):
     warn_once(_LU_DEPRECATED)
     # torch's _lu_with_info checks only for invalid arguments: a singular matrix is factored, not refused
     LU, pivots, info = lu_factor_ex(A, pivot=pivot)
-    return rt._lu_with_info(LU, pivots, info) if get_infos else (LU, pivots)
+    result = rt._lu_with_info(LU, pivots, info) if get_infos else (LU, pivots)
+    if out is None:
+        return result
+    # torch's Python writes each result into its out (any dtype: resize_as_, copy_) and returns out as given
+    if len(out) - (1 if get_infos else 0) != 2:
+        raise TypeError(f"expected tuple of {2 + int(get_infos)} elements but got {len(out)}")
+    if not isinstance(out, (tuple, list)):
+        raise TypeError(f"argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+    for o, r in zip(out, result):
+        o.resize_as_(r).copy_(r)
+    return out
 
 
 def legacy_lu_solve(b, LU_data, LU_pivots):
