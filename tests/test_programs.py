@@ -243,6 +243,7 @@ SLOW: dict[str, dict] = {
     "stft_resample": {},  # stft/istft round trips with every window, an STFT Wiener mask, sinc resampling
     "clustering_embedding": {},  # k-means++, diagonal GMM EM, t-SNE (float64), UMAP's fuzzy graph, spectral
     "classic_vision": {},  # morphology by max_pool, components, equalisation, bilateral, Canny, Hough, Harris
+    "kalman_batched": {},  # batched Kalman + RTS (right solves), scale_tril MVN, Q and R by LBFGS, unscented
 }
 
 
