@@ -149,6 +149,7 @@ _outarg.install(vars(nn.functional), _outarg.F_TAKES_OUT)
 _outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")],
                 "special_")
 _outarg.install(vars(fft), [n for n in fft.__all__ if not n.endswith("shift")], "fft_")  # (transforms, freqs)
+_outarg.install(vars(linalg), _outarg.LINALG_TAKES_OUT)
 
 from . import version  # noqa: E402  (torch.version: cuda, hip, ... are None)
 from . import torch_version  # noqa: E402
