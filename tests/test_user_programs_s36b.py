@@ -5,14 +5,31 @@ beside it) in torch's parser's words; torch.linalg's, torch.fft's and torch.spec
 the names torch's parser gives them (``linalg_solve_triangular() missing 1 required positional arguments:
 "upper"``, the GP tutorial's first mistake); the checks torch's triangular solvers make themselves
 (cholesky_solve's, triangular_solve's, cholesky_inverse's), and solve_triangular's right-hand side of another
-dtype."""
+dtype; istft's checks (a spectrum of another n_fft was inverted silently); complex input to the real-only
+linear algebra refused in pyfront's own words; the out= that chain_matmul and torch.lu took and dropped;
+torch.linalg's out=; and a once-a-process warning under set_warn_always, which torch does not spend."""
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 import pyfront
+
+
+@pytest.fixture(autouse=True)
+def _warn_always():
+    """Each test here under set_warn_always in both libraries, so that the deprecated functions it calls
+    (triangular_solve, lu, chain_matmul) leave their once-a-process warnings to the tests that check them."""
+    for lib in (torch, pyfront):
+        lib.set_warn_always(True)
+    yield
+    for lib in (torch, pyfront):
+        lib.set_warn_always(False)
 
 
 def _refusal(fn, *args, **kwargs):
@@ -264,3 +281,77 @@ def test_legacy_lu_writes_its_out(outs, infos):
     assert got == want
     if want is None:
         assert run(pyfront) == run(torch)
+
+
+def _linalg_out_call(T, name):
+    """(function, its arguments) of a torch.linalg call that takes out=."""
+    A = T.tensor([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+    B, v = T.tensor([[1.0, 2.0], [0.5, -1.0], [3.0, 0.0]]), T.tensor([1.0, 2.0, 3.0])
+    args = {"cross": (v, v), "householder_product": (A, v), "matmul": (A, B), "matrix_power": (A, 3),
+            "multi_dot": ([A, A, B],), "pinv": (B,), "solve": (A, B), "solve_ex": (A, B),
+            "solve_triangular": (A, B), "vecdot": (A, A), "vector_norm": (A,)}.get(name, (A,))
+    if name == "lu_solve":
+        args = (*T.linalg.lu_factor(A), B)
+    fn = getattr(T.linalg, name)
+    return (lambda *a, **k: fn(*a, upper=True, **k)) if name == "solve_triangular" else fn, args
+
+
+_LINALG_OUT = ("cholesky cholesky_ex cross det eig eigh eigvalsh householder_product inv inv_ex lu lu_factor "
+               "lu_factor_ex lu_solve matmul matrix_power multi_dot pinv qr slogdet solve solve_ex "
+               "solve_triangular svd svdvals vecdot vector_norm").split()
+
+
+@pytest.mark.parametrize("name", _LINALG_OUT)
+def test_linalg_out_is_torchs(name):
+    """torch.linalg's out= (pyfront refused the keyword): the results written into the tensors given and
+    those returned; each out of another dtype refused in its function's words; out beside an input that
+    requires grad refused naming the op torch's kernel runs."""
+    def run(T, dtype=None, at=0, grad=False):
+        fn, args = _linalg_out_call(T, name)
+        if grad:
+            args = (args[0].clone().requires_grad_(),) + args[1:] if name != "multi_dot" else (
+                [args[0][0].clone().requires_grad_(), *args[0][1:]],)
+        plain = fn(*args)
+        results = plain if isinstance(plain, tuple) else (plain,)
+        outs = [T.empty(0, dtype=r.dtype) for r in results]
+        if dtype is not None:
+            outs[at] = T.empty(0, dtype=dtype)
+        out = tuple(outs) if isinstance(plain, tuple) else outs[0]
+        got = fn(*args, out=out)
+        written = got if isinstance(got, tuple) else (got,)
+        values = [] if name == "eig" else [np.round(w.numpy(), 4).tolist() for w in written]  # (eig: a phase)
+        return got is out, [str(w.dtype) for w in written], [tuple(w.shape) for w in written], values
+    assert run(pyfront) == run(torch)
+    n_results = len(run(torch)[1])
+    for at in range(n_results):
+        for dtype in ("float64", "int64", "int32", "complex64"):
+            _same_refusal(lambda T: run(T, getattr(T, dtype), at))
+    _same_refusal(lambda T: run(T, grad=True))
+
+
+_ONCE_SCRIPT = """
+import warnings, torch, pyfront
+for lib in (torch, pyfront):
+    counts = []
+    for flag in (True, False, False):
+        lib.set_warn_always(flag)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            for _ in range(2):
+                lib.chain_matmul(lib.ones(2, 2), lib.ones(2, 2))  # (TORCH_WARN_ONCE)
+                lib.ones(2).add(1, lib.ones(2))  # (its parser's deprecated-overload warning, once)
+        counts.append(len(seen))
+    print(counts)
+"""
+
+
+def test_warn_always_leaves_the_once_warnings_unspent():
+    """torch's once-a-process warnings, warned each time under set_warn_always, still warn once after it
+    is switched off (pyfront spent them); in a fresh process: the suite's other tests spend them."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", _ONCE_SCRIPT], capture_output=True, text=True, cwd=root,
+                          env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    torchs, ours = done.stdout.split("\n")[:2]
+    assert torchs == "[4, 2, 0]"
+    assert ours == torchs
