@@ -237,7 +237,7 @@ SLOW: dict[str, dict] = {
     # its source)
     "gp_linalg": {},  # exact GP by cdist kernels and Cholesky solves, Adam on softplus hyperparameters
     "image_warp_sampling": {},  # grid_sample's modes and paddings, antialiased interpolate; also on webgpu
-    "distributions_zoo": {},  # 25 families' log_prob/moments/cdf, mixtures, transforms, 22 KL pairs
+    "distributions_kl_mixtures": {},  # 25 families, mixtures, transform chains, 22 KL pairs, a Beta ELBO
     "recommender_bags": {},  # EmbeddingBag's modes/offsets/weights, SparseAdam, DLRM; also --cuda-as webgpu
     "data_loading_generators": {},  # default_collate's nestings, samplers with generators, random_split
     "stft_resample": {},  # stft/istft round trips with every window, an STFT Wiener mask, sinc resampling
