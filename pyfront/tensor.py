@@ -752,6 +752,12 @@ class Tensor:
                            "before performing this operation. This also applies to advanced indexing e.g. "
                            f"{example}")
 
+    def _check_autograd_first(self):
+        """torch's autograd checks of an in-place op's self (a leaf, or a view of one, that requires grad),
+        made before its kernel checks the arguments (a shape, a range, an index out of bounds)."""
+        if self._requires_grad and _state.enabled and (self._grad_fn is None or self._base is not None):
+            self._check_inplace_allowed()
+
     def _check_inplace_allowed(self):
         if self._creation in _GRADLESS:
             raise RuntimeError(_gradless_view_error(self, "is being modified inplace"))
