@@ -1,7 +1,7 @@
 """torch's autograd layer refuses an in-place op on a leaf that requires grad (or a view of one) before the
 op's kernel checks its arguments: a bad shape, an index out of range, a random fill's bad bounds all report
-the leaf (pyfront checked the leaf only once it had computed); argument parsing stays first, and without
-grad mode the kernel's own error stands."""
+the leaf (pyfront checked the leaf only once it had computed); argument parsing (and a setitem's basic
+indices) stays first, and without grad mode the kernel's own error stands."""
 import pytest
 import torch
 
@@ -21,6 +21,11 @@ CALLS = [
     "x.cauchy_()", "x.renorm_(2, 5, 1.)", "x.cumsum_(5)", "x.tril_(1.5)", "x.add_('a')", "x.zero_()",
     "x.unsqueeze_(5)", "x.transpose_(0, 5)", "l.nn.functional.relu_(x)", "l.sigmoid_(x)",
     "l.nn.functional.hardtanh_(x, 2., 1.)", "l.nn.functional.leaky_relu_(x, 'a')",
+    # setitem: a basic index's own errors first, then index_put_'s or masked_fill_'s autograd check
+    "x.__setitem__(l.tensor([9]), 1.)", "x.__setitem__(x > 0, l.randn(2))", "x.__setitem__(9, 1.)",
+    "x.__setitem__(l.tensor([0, 1]), l.randn(3, 3))", "x.__setitem__((0, l.tensor([9])), 1.)",
+    "x.__setitem__(l.tensor([0]), l.randn(1, 3, dtype=l.float64))", "x.__setitem__(x > 0, 'a')",
+    "x.__setitem__((x > 0).byte(), 2.)", "x.__setitem__(l.tensor([0]), 2)",
 ]
 
 

@@ -322,10 +322,13 @@ def __setitem__(self, index, value) -> None:
     filled = _mask_fill(adv, value)
     if not isinstance(value, Tensor):
         value = _setitem_number(value, self)
+        view._check_autograd_first()  # (index_put_'s or masked_fill_'s, before their kernels' checks)
     elif filled:  # read as one number of x's dtype, on x's device, as torch's masked fill (x[x > 0] = x[0] is
         # no overlap; a cpu value fills a GPU tensor)
+        view._check_autograd_first()
         value = value.to(self.device, self.dtype)
     else:
+        view._check_autograd_first()
         _same_dtype(self, value)
     _refuse_byte_mask_fill(view, adv, value)
     packed, dims = _packed(view, adv)
