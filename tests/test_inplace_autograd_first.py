@@ -22,7 +22,7 @@ CALLS = [
     "x.unsqueeze_(5)", "x.transpose_(0, 5)", "l.nn.functional.relu_(x)", "l.sigmoid_(x)",
     "l.nn.functional.hardtanh_(x, 2., 1.)", "l.nn.functional.leaky_relu_(x, 'a')",
     # setitem: a basic index's own errors first, then index_put_'s or masked_fill_'s autograd check
-    "x.__setitem__(l.tensor([9]), 1.)", "x.__setitem__(x > 0, l.randn(2))", "x.__setitem__(9, 1.)",
+    "x.__setitem__(l.tensor([9]), 1.)", "x.__setitem__(l.ones(4, 3, dtype=l.bool), l.randn(2))", "x.__setitem__(9, 1.)",
     "x.__setitem__(l.tensor([0, 1]), l.randn(3, 3))", "x.__setitem__((0, l.tensor([9])), 1.)",
     "x.__setitem__(l.tensor([0]), l.randn(1, 3, dtype=l.float64))", "x.__setitem__(x > 0, 'a')",
     "x.__setitem__((x > 0).byte(), 2.)", "x.__setitem__(l.tensor([0]), 2)",
