@@ -1,7 +1,9 @@
 """Faults found running session 36's user-style programs (tests/programs/: each file's header names the
 public code it imitates), each checked as a kind against torch 2.13: nll_loss's and cross_entropy's target
 checks for every rank of scores, in the order torch's kernels make them (an unbatched input's 1-element
-target read as its one index; nll_loss2d's own refusals of a 4-d input's target)."""
+target read as its one index; nll_loss2d's own refusals of a 4-d input's target); torch._foreach_*'s
+arguments bound by torch's overloads (timm's ModelEmaV3 calls ``_foreach_mul_(params, scalar=decay)``),
+maximum/minimum of a number, and torch's TypeErrors for calls that fit none."""
 from __future__ import annotations
 
 import math
@@ -57,3 +59,55 @@ def test_class_index_targets_checked_as_torch_for_every_rank(fn, case):
                             np.testing.assert_allclose(got[2], want[2], rtol=1e-6, atol=1e-6)
                             zero = want[2] == 0
                             assert (np.signbit(got[2][zero]) == np.signbit(want[2][zero])).all(), args
+
+
+# _foreach_ ops: how user code writes each overload (positionally and by torch's keyword names), and calls
+# that fit none; (op, call) with the lists built per library
+def _lists(lib):
+    return ([lib.tensor([1.0, -2.0, float("nan")]), lib.tensor([3.0])],
+            [lib.tensor([2.0, 0.5, 1.0]), lib.tensor([-3.5])],
+            [lib.tensor([0.5, 4.0, 2.0]), lib.tensor([1.0])])
+
+
+_SCALAR_OPS = ("add", "sub", "mul", "div", "clamp_max", "clamp_min", "maximum", "minimum")
+_FOREACH_CALLS = [
+    *[(op, form) for op in _SCALAR_OPS for form in (
+        lambda f, a, b, c, lib: f(a, 1.5), lambda f, a, b, c, lib: f(a, scalar=1.5),
+        lambda f, a, b, c, lib: f(a, [1.5, -2]), lambda f, a, b, c, lib: f(a, scalars=[1.5, -2]),
+        lambda f, a, b, c, lib: f(a, b), lambda f, a, b, c, lib: f(a, other=b),
+        lambda f, a, b, c, lib: f(a, lib.tensor(2.0)), lambda f, a, b, c, lib: f(a, other=lib.tensor(2.0)),
+        lambda f, a, b, c, lib: f(self=a, scalar=2), lambda f, a, b, c, lib: f(a, 2.0, alpha=3),
+        lambda f, a, b, c, lib: f(a, b, alpha=0.5), lambda f, a, b, c, lib: f(a, value=2.0),
+        lambda f, a, b, c, lib: f(a, lib.tensor(2.0, requires_grad=True)), lambda f, a, b, c, lib: f(a[0], 2),
+        lambda f, a, b, c, lib: f(a, "x"), lambda f, a, b, c, lib: f(a))],
+    *[("pow", form) for form in (
+        lambda f, a, b, c, lib: f(a, exponent=2.0), lambda f, a, b, c, lib: f(a, exponent=[2.0, 3]),
+        lambda f, a, b, c, lib: f(a, exponent=c), lambda f, a, b, c, lib: f(a, scalar=2))],
+    *[("lerp", form) for form in (
+        lambda f, a, b, c, lib: f(a, b, 0.25), lambda f, a, b, c, lib: f(a, tensors1=b, weight=0.25),
+        lambda f, a, b, c, lib: f(a, b, [0.5, 0.25]), lambda f, a, b, c, lib: f(a, b, weights=c),
+        lambda f, a, b, c, lib: f(a, tensors1=b, weight=c), lambda f, a, b, c, lib: f(a, b, wt=0.5))],
+    *[(op, form) for op in ("addcmul", "addcdiv") for form in (
+        lambda f, a, b, c, lib: f(a, b, c), lambda f, a, b, c, lib: f(a, b, c, 0.5),
+        lambda f, a, b, c, lib: f(a, tensor1=b, tensor2=c, value=0.5),
+        lambda f, a, b, c, lib: f(a, b, c, scalars=[0.5, 2]),
+        lambda f, a, b, c, lib: f(a, b, c, scalars=lib.tensor([0.5, 2.0])),
+        lambda f, a, b, c, lib: f(a, b, c, alpha=2))],
+]
+
+
+def _foreach_outcome(lib, op, form):
+    try:
+        got = form(getattr(lib, f"_foreach_{op}"), *_lists(lib), lib)
+        return "ok", type(got).__name__, [t.tolist() for t in got]
+    except Exception as e:  # noqa: BLE001 - the exception is what is compared
+        return type(e).__name__, str(e)
+
+
+@pytest.mark.parametrize("case", range(len(_FOREACH_CALLS)))
+@pytest.mark.parametrize("in_place", [False, True])
+def test_foreach_ops_bind_their_arguments_as_torch(case, in_place):
+    op, form = _FOREACH_CALLS[case]
+    op += "_" if in_place else ""
+    want, got = _foreach_outcome(torch, op, form), _foreach_outcome(pyfront, op, form)
+    assert repr(got) == repr(want)  # (repr: NaN equal to NaN)
