@@ -3,7 +3,8 @@ public code it imitates), each checked as a kind against torch 2.13: nll_loss's 
 checks for every rank of scores, in the order torch's kernels make them (an unbatched input's 1-element
 target read as its one index; nll_loss2d's own refusals of a 4-d input's target); torch._foreach_*'s
 arguments bound by torch's overloads (timm's ModelEmaV3 calls ``_foreach_mul_(params, scalar=decay)``),
-maximum/minimum of a number, and torch's TypeErrors for calls that fit none."""
+maximum/minimum of a number, and torch's TypeErrors for calls that fit none; nll_loss's sum in the order of
+torch's kernels (a cascade of partial sums, not a pairwise sum), so a printed loss is torch's to the bit."""
 from __future__ import annotations
 
 import math
@@ -111,3 +112,26 @@ def test_foreach_ops_bind_their_arguments_as_torch(case, in_place):
     op += "_" if in_place else ""
     want, got = _foreach_outcome(torch, op, form), _foreach_outcome(pyfront, op, form)
     assert repr(got) == repr(want)  # (repr: NaN equal to NaN)
+
+
+# scores' shape -> the sizes a batch of class indices takes: around the cascade's runs of 16 and 256
+_NLL_SHAPES = [(1, 5), (7, 5), (16, 3), (17, 3), (64, 10), (257, 4), (1000, 3), (5,), (2, 5, 33),
+               (2, 3, 17, 9), (2, 3, 4, 3, 2)]
+
+
+@pytest.mark.parametrize("shape", _NLL_SHAPES, ids=str)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_nll_loss_sums_in_torchs_order(shape, dtype):
+    rng = np.random.default_rng(len(shape) * 100 + shape[0])
+    x = rng.standard_normal(shape).astype(dtype)
+    x.reshape(-1)[::5] = -0.0  # (a -0.0 term adds as +0.0 in torch's partial sums)
+    classes = shape[1] if len(shape) > 1 else shape[0]
+    t = rng.integers(0, classes, (shape[0], *shape[2:]) if len(shape) > 1 else ())
+    w = rng.random(classes).astype(dtype)
+    for ignore_index in (-100, 1):
+        for weight in (None, w):
+            for reduction in ("sum", "mean"):
+                got, want = (lib.nn.functional.nll_loss(
+                    lib.from_numpy(x), lib.from_numpy(np.asarray(t)), None if weight is None else lib.from_numpy(w),
+                    ignore_index=ignore_index, reduction=reduction).item() for lib in (pyfront, torch))
+                assert repr(got) == repr(want), (ignore_index, weight is None, reduction)

@@ -19,7 +19,7 @@ from ...ops.composite import arrays
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.elementwise import relaid
 from ...ops.primitives import reductions as red
-from ...ops.primitives.nn import nll_loss_forward
+from ...ops.primitives.nn import nll_loss_forward, nll_sum
 from ...ops.dispatch import apply, reduce as reduce_op
 from ...ops.registry import composite
 from ...ops import samples
@@ -650,11 +650,19 @@ def nll_loss(
         # a training step's case, as one op (see nll_loss_forward); on a GPU (and the page's cpu) the
         # composite below keeps every step on the device, where that op has no kernel
         return apply(nll_loss_forward, input, target, ignore_index=ignore_index, reduction=reduction)
-    losses, w, _ = _pick(input, target, weight, ignore_index)
+    losses, w, ignored = _pick(input, target, weight, ignore_index)
     if reduction == "none":
         # an unbatched input's one loss is torch's sum of one term: 0 + (-0.0) is +0.0
         return losses + 0.0 if input.dim() == 1 else losses
-    return losses.sum() if reduction == "sum" else losses.sum() / w.sum()
+    total = _kernel_sum(losses, ignored)
+    return total if reduction == "sum" else total / (w.sum() if weight is None else _kernel_sum(w, ignored))
+
+
+def _kernel_sum(terms, ignored):
+    """The sum of nll_loss's terms: in torch's kernel's order on the host, a plain sum on a GPU."""
+    if host_rules(terms._storage.device):
+        return apply(nll_sum, terms, ew.logical_not(ignored))
+    return terms.sum()
 
 
 def _two_ops_first(general):
