@@ -13,6 +13,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_avg_fn, get_ema_multi_a
 from torch.utils.checkpoint import checkpoint, checkpoint_sequential
 
 torch.manual_seed(0)
+torch.set_default_device("cuda" if torch.cuda.is_available() else "cpu")  # (--cuda-as webgpu: the GPU's kernels)
 
 
 class Block(nn.Module):

@@ -11,6 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 torch.manual_seed(0)
+torch.set_default_device("cuda" if torch.cuda.is_available() else "cpu")  # (--cuda-as webgpu: the GPU's kernels)
 
 
 def report(name, fn, *inputs):

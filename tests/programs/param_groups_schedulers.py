@@ -9,6 +9,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 torch.manual_seed(0)
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")  # (python tests/test_programs.py NAME --cuda-as webgpu)
 
 
 class Net(nn.Module):
@@ -40,9 +41,9 @@ def param_groups_weight_decay(model, weight_decay=1e-5, no_weight_decay_list=())
         {'params': decay, 'weight_decay': weight_decay}]
 
 
-x = torch.randn(32, 6)
-y = torch.randint(0, 3, (32,))
-model = Net()
+x = torch.randn(32, 6).to(device)
+y = torch.randint(0, 3, (32,)).to(device)
+model = Net().to(device)
 for p in model.extra.parameters():
     p.requires_grad_(False)
 
