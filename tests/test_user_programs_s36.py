@@ -4,9 +4,12 @@ checks for every rank of scores, in the order torch's kernels make them (an unba
 target read as its one index; nll_loss2d's own refusals of a 4-d input's target); torch._foreach_*'s
 arguments bound by torch's overloads (timm's ModelEmaV3 calls ``_foreach_mul_(params, scalar=decay)``),
 maximum/minimum of a number, and torch's TypeErrors for calls that fit none; nll_loss's sum in the order of
-torch's kernels (a cascade of partial sums, not a pairwise sum), so a printed loss is torch's to the bit."""
+torch's kernels (a cascade of partial sums, not a pairwise sum), so a printed loss is torch's to the bit;
+torch.utils._pytree's API beyond flatten/unflatten/map (libraries' tree_map over several trees, tree_map_only,
+is_leaf, registered classes, key paths, the TreeSpec queries)."""
 from __future__ import annotations
 
+import collections
 import math
 import warnings
 
@@ -135,3 +138,94 @@ def test_nll_loss_sums_in_torchs_order(shape, dtype):
                     lib.from_numpy(x), lib.from_numpy(np.asarray(t)), None if weight is None else lib.from_numpy(w),
                     ignore_index=ignore_index, reduction=reduction).item() for lib in (pyfront, torch))
                 assert repr(got) == repr(want), (ignore_index, weight is None, reduction)
+
+
+_Pair = collections.namedtuple("_Pair", ["inputs", "labels"])
+
+
+class _Box:
+    """A class each library registers as a pytree node."""
+
+    def __init__(self, items, tag):
+        self.items, self.tag = items, tag
+
+
+def _pytree(lib):
+    pt = lib.utils._pytree
+    if _Box not in getattr(pt, "_REGISTERED", getattr(pt, "SUPPORTED_NODES", {})):
+        pt.register_pytree_node(_Box, lambda b: (b.items, b.tag), lambda items, tag: _Box(list(items), tag))
+    return pt
+
+
+def _trees():
+    return [1, None, [1, (2.5, [3])], {"b": [1, 2], "a": (3, {"c": 4})}, _Pair([1, 2], 3.0),
+            [_Pair(1, (2, 3)), {"k": None}], collections.OrderedDict(x=1, y=[2]), (), [[], {}],
+            {"box": _Box([1, [2, 3]], "t")}]
+
+
+def _described(pt, tree, op):
+    """What ``op`` gives for ``tree`` as plain values (a _Box as its items and tag)."""
+    def plain(x):
+        if isinstance(x, (torch.Tensor, pyfront.Tensor)):
+            return ("tensor", x.tolist())
+        if isinstance(x, _Box):
+            return ("Box", plain(x.items), x.tag)
+        if isinstance(x, (list, tuple)):
+            return (type(x).__name__, [plain(v) for v in x])
+        if isinstance(x, dict):
+            return (type(x).__name__, [(k, plain(v)) for k, v in x.items()])
+        return x
+    if tree == "max":  # a structseq (torch.return_types)
+        lib = torch if pt is torch.utils._pytree else pyfront
+        tree = lib.tensor([1.0, 3.0]).max(0)
+    try:
+        return plain(op(pt, tree))
+    except Exception as e:  # noqa: BLE001 - the exception is what is compared
+        # (pyfront's return types live in its own module: the class's name is all that can match)
+        return type(e).__name__, str(e).replace("pyfront.ops.return_types", "torch.return_types")
+
+
+_PYTREE_OPS = {
+    "leaves": lambda pt, t: pt.tree_leaves(t),
+    "spec": lambda pt, t: (lambda s: (s.num_leaves, s.num_nodes, s.num_children, s.is_leaf(),
+                                      s.context if s.context is None or isinstance(s.context, list) else "ctx"))(
+        pt.tree_structure(t)),
+    "map two": lambda pt, t: pt.tree_map(lambda a, b: (a, b), t, pt.tree_map(lambda x: "r", t)),
+    "map mismatched": lambda pt, t: pt.tree_map(lambda a, b: a, t, [9]),
+    "map only": lambda pt, t: pt.tree_map_only(int, lambda x: x * 10, t),
+    "map only pred": lambda pt, t: pt.tree_map_only(lambda x: x is None, lambda x: "none", t),
+    "is_leaf lists": lambda pt, t: pt.tree_leaves(t, is_leaf=lambda x: isinstance(x, list)),
+    "all/any": lambda pt, t: (pt.tree_all(lambda x: x is not None, t), pt.tree_any(lambda x: x == 3, t),
+                              pt.tree_all_only(int, lambda x: x > 0, t), pt.tree_any_only(float, lambda x: x > 2, t)),
+    "paths": lambda pt, t: [(pt.keystr(p), v) for p, v in pt.tree_leaves_with_path(t)],
+    "key_get": lambda pt, t: [pt.key_get(t, p) == v for p, v in pt.tree_flatten_with_path(t)[0]],
+    "map with path": lambda pt, t: pt.tree_map_with_path(lambda p, x: pt.keystr(p), t),
+    "unflatten": lambda pt, t: pt.tree_unflatten(list(range(len(pt.tree_leaves(t)))), pt.tree_structure(t)),
+    "flatten_up_to": lambda pt, t: pt.tree_structure(t).flatten_up_to(t),
+    "repr": lambda pt, t: repr(pt.tree_structure(t)),
+    "is_leaf": lambda pt, t: (pt.tree_is_leaf(t), pt.is_namedtuple(t), pt.is_namedtuple_instance(t),
+                              pt.is_structseq(t)),
+}
+
+
+@pytest.mark.parametrize("op", sorted(_PYTREE_OPS))
+def test_pytree_api_as_torchs(op):
+    for tree in _trees() + ["max"]:
+        want = _described(_pytree(torch), tree, _PYTREE_OPS[op])
+        got = _described(_pytree(pyfront), tree, _PYTREE_OPS[op])
+        assert got == want, tree
+
+
+_Q, _R = collections.namedtuple("_Q", "a b"), collections.namedtuple("_R", "a b")
+# (tree, another tree mapped beside it): dicts match by key in any order; torch's refusals of the rest
+_TREE_PAIRS = [([1, 2], (1, 2)), ({"a": 1, "b": 2}, {"b": 5, "a": 6}), ({"a": 1, "b": 2}, {"a": 1, "c": 2}),
+               ({"a": 1}, collections.OrderedDict(a=3)), (_Q(1, 2), _R(1, 2)), (_Q(1, 2), _Q(3, 4)), ([1, 2], [1]),
+               ([1, [2]], [1, 5]), ({"a": 1, "b": 2}, {"a": 1}), (1, [1, 2])]
+
+
+@pytest.mark.parametrize("case", range(len(_TREE_PAIRS)))
+def test_pytree_maps_several_trees_as_torch(case):
+    tree, other = _TREE_PAIRS[case]
+    want, got = (_described(_pytree(lib), tree, lambda pt, t: pt.tree_map(lambda x, y: (x, y), t, other))
+                 for lib in (torch, pyfront))
+    assert got == want
