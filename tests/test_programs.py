@@ -242,6 +242,7 @@ SLOW: dict[str, dict] = {
     "dtype_bits_fp8": {},  # view() bit casts, bfloat16 by integer ops, float8 scaling, the unsigned types
     "distributions_zoo": {},  # Dirichlet, VonMises, LKJCholesky, Kumaraswamy, ... biject_to/transform_to
     "sparse_coo_signal": {},  # COO graph normalisation, sparse softmax/addmm/gradients, torch.signal.windows
+    "pytree_strides": {},  # torch.utils._pytree over batches and a registered dataclass, as_strided windows
 }
 
 
