@@ -72,7 +72,7 @@ KNOWN_F = {
     "hinge_embedding_loss": 8, "huber_loss": 5, "instance_norm": 2, "interpolate": 10, "kl_div": 23,
     "layer_norm": 3, "leaky_relu": 4, "linear": 2,
     "margin_ranking_loss": 10, "multi_head_attention_forward": 45,
-    "multilabel_soft_margin_loss": 1, "nll_loss": 23, "normalize": 6, "poisson_nll_loss": 18,
+    "nll_loss": 23, "normalize": 6, "poisson_nll_loss": 18,
     "rms_norm": 11, "scaled_dot_product_attention": 7,
     "smooth_l1_loss": 7, "soft_margin_loss": 4, "softmin": 8, "softplus": 8,
     "softshrink": 8, "threshold": 8,

@@ -65,6 +65,28 @@ def test_class_index_targets_checked_as_torch_for_every_rank(fn, case):
                             assert (np.signbit(got[2][zero]) == np.signbit(want[2][zero])).all(), args
 
 
+# the margin losses' (scores, target) shapes, unbatched and batched, right and wrong (an empty batch left out:
+# torch's multi_margin and multilabel_margin kernels return uninitialised memory for it)
+_MARGIN_SHAPES = [((4,), ()), ((4,), (1,)), ((4,), (4,)), ((4,), (2,)), ((2, 4), (2,)), ((2, 4), (2, 4)),
+                  ((2, 4), (3,)), ((2, 4), (2, 1)), ((2, 4, 3), (2, 4, 3)), ((), ())]
+
+
+@pytest.mark.parametrize("fn, target_dtype", [("multi_margin_loss", "int64"), ("multilabel_margin_loss", "int64"),
+                                              ("multilabel_soft_margin_loss", "float32"),
+                                              ("soft_margin_loss", "float32")])
+def test_margin_losses_take_shapes_as_torch(fn, target_dtype):
+    for shape, target_shape in _MARGIN_SHAPES:
+        for reduction in ("none", "sum"):
+            def loss(lib):
+                x = lib.linspace(-1, 1, math.prod(shape)).reshape(shape)
+                t = (lib.arange(math.prod(target_shape)) % 3).reshape(target_shape).to(getattr(lib, target_dtype))
+                return getattr(lib.nn.functional, fn)(x, t, reduction=reduction)
+            want, got = _outcome(lambda: loss(torch)), _outcome(lambda: loss(pyfront))
+            assert got[:2] == want[:2], (shape, target_shape, reduction)
+            if want[0] == "ok":
+                np.testing.assert_allclose(got[2], want[2], rtol=1e-6)
+
+
 # _foreach_ ops: how user code writes each overload (positionally and by torch's keyword names), and calls
 # that fit none; (op, call) with the lists built per library
 def _lists(lib):

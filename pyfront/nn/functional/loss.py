@@ -1251,7 +1251,7 @@ def multilabel_soft_margin_loss(
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
-    loss = loss.sum(input.dim() - 1) / input.shape[-1]
+    loss = loss.sum(input.dim() - 1) / input.size(-1)  # (torch's size(-1): its IndexError for a 0-d input)
     if reduction not in ("none", "mean", "sum"):  # (torch's Python, after computing the loss: its words)
         raise ValueError(reduction + " is not valid")
     return _reduce(loss, reduction)
