@@ -51,10 +51,11 @@ def test_class_index_targets_checked_as_torch_for_every_rank(fn, case):
     shape, target_shape = _CASES[case]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for weight in (None, 4, 3):
+        for weight in (None, 3):  # (no weight, or one of the wrong size)
             for target_dtype in ("int64", "int32"):
                 for reduction in ("none", "sum"):
-                    for smoothing in ((0.0, 0.2) if fn == "cross_entropy" else (0.0,)):
+                    # (label smoothing: its own refusal for an unbatched input)
+                    for smoothing in ((0.0, 0.2) if fn == "cross_entropy" and len(shape) == 1 else (0.0,)):
                         args = (fn, shape, target_shape, weight, target_dtype, reduction, smoothing)
                         want = _outcome(lambda: _loss(torch, *args))
                         got = _outcome(lambda: _loss(pyfront, *args))
