@@ -202,7 +202,7 @@ def _kept_terms_cascade(np, terms, index, count):
 
 def nll_cascade_sum(np, terms, kept=None):
     """torch's nll_loss sum of ``terms`` in their linear order, the ones where ``kept`` is False skipped."""
-    terms = np.add(terms.reshape(-1), 0)  # (-0.0 + 0 is +0.0)
+    terms = np.add(terms.reshape(-1), terms.dtype.type(0))  # (-0.0 + 0 is +0.0)
     if kept is None:
         return _every_term_cascade(np, terms) if terms.size else terms.dtype.type(0)
     index = np.flatnonzero(kept.reshape(-1))
@@ -278,14 +278,13 @@ _nll_backward = register(OpDef(
 
 
 def _nll_sum_np(np, terms, kept):
-    if terms.dtype.kind != "f" or terms.dtype.itemsize < 4:  # (16-bit floats: a plain sum)
-        return np.asarray(np.add.reduce(np.where(kept, terms, 0), None))
     return np.asarray(nll_cascade_sum(np, terms, kept))
 
 
-# the sum of the composite nll_loss's terms on the host (class weights, 1-d or 3-d and up scores), in the
-# order of torch's kernel (above)
+# the sum of the composite nll_loss's terms on the host (class weights, 1-d or 3-d and up scores, 16-bit
+# floats), in the order of torch's kernel (above)
 nll_sum = register(OpDef(
     "nll_sum", "other", lambda terms, kept: [((), terms.dtype)], _nll_sum_np,
     lambda c, g: (g.expand(c.input_shapes[0]), None), arity=2, backward_name="SumBackward0",
-    extra={"cpu_fallback": True}))
+    # float16/bfloat16 terms as they are: torch's kernel keeps its partial sums in the input's dtype
+    takes_halves=True, extra={"cpu_fallback": True}))
