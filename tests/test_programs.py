@@ -243,6 +243,7 @@ SLOW: dict[str, dict] = {
     "distributions_zoo": {},  # Dirichlet, VonMises, LKJCholesky, Kumaraswamy, ... biject_to/transform_to
     "sparse_coo_signal": {},  # COO graph normalisation, sparse softmax/addmm/gradients, torch.signal.windows
     "pytree_strides": {},  # torch.utils._pytree over batches and a registered dataclass, as_strided windows
+    "optimizer_zoo": {},  # every optimizer (Adafactor, NAdam, RAdam, ASGD, ...), optimizer hooks, their errors
 }
 
 
