@@ -6,7 +6,8 @@ arguments bound by torch's overloads (timm's ModelEmaV3 calls ``_foreach_mul_(pa
 maximum/minimum of a number, and torch's TypeErrors for calls that fit none; nll_loss's sum in the order of
 torch's kernels (a cascade of partial sums, not a pairwise sum), so a printed loss is torch's to the bit;
 torch.utils._pytree's API beyond flatten/unflatten/map (libraries' tree_map over several trees, tree_map_only,
-is_leaf, registered classes, key paths, the TreeSpec queries)."""
+is_leaf, registered classes, key paths, the TreeSpec queries); torch.cond, run eagerly where torch runs it
+(its argument checks torch's)."""
 from __future__ import annotations
 
 import collections
@@ -254,3 +255,31 @@ def test_pytree_maps_several_trees_as_torch(case):
     want, got = (_described(_pytree(lib), tree, lambda pt, t: pt.tree_map(lambda x, y: (x, y), t, other))
                  for lib in (torch, pyfront))
     assert got == want
+
+
+# torch.cond calls torch runs in eager mode (no operand that requires grad, no branch returning an input
+# unchanged: torch's compiler refuses those), and the calls it refuses before compiling
+_COND_CALLS = [
+    lambda lib, x: lib.cond(lib.tensor(True), lambda a: a.sin() * 2, lambda a: a.cos(), (x,)),
+    lambda lib, x: lib.cond(x.sum() > 100, lambda a: a.sin() * 2, lambda a: a.cos(), [x]),
+    lambda lib, x: lib.cond(lib.tensor([False]), lambda a, b: a + b["k"], lambda a, b: a - b["k"], (x, {"k": x * 2})),
+    lambda lib, x: lib.cond(True, lambda: lib.zeros(2), lambda: lib.ones(2)),
+    lambda lib, x: lib.cond(0, lambda a: a + 1, lambda a: a - 1, (x,)),
+    lambda lib, x: lib.cond(1.5, lambda a: a + 1, 3, (x,)),
+    lambda lib, x: lib.cond(lib.tensor([True, False]), lambda a: a + 1, lambda a: a - 1, (x,)),
+    lambda lib, x: lib.cond(lib.tensor(True), lambda a: a + 1, 3, (x,)),
+    lambda lib, x: lib.cond(lib.tensor(True), lambda a: a + 1, lambda a: a - 1, x),
+    lambda lib, x: lib.cond(lib.tensor(True), lambda a, n: a + n, lambda a, n: a - n, (x, 2)),
+    lambda lib, x: lib.cond("yes", lambda a: a + 1, lambda a: a - 1, (x,)),
+]
+
+
+@pytest.mark.parametrize("case", range(len(_COND_CALLS)))
+def test_cond_as_torchs_eager_cond(case):
+    def outcome(lib):
+        try:
+            return "ok", _COND_CALLS[case](lib, lib.tensor([0.5, -1.0, 2.0])).tolist()
+        except Exception as e:  # noqa: BLE001 - the exception is what is compared
+            return type(e).__name__, str(e)
+    want, got = outcome(torch), outcome(pyfront)
+    assert got[0] == want[0] and (np.allclose(got[1], want[1], rtol=1e-6) if want[0] == "ok" else got == want)

@@ -2,7 +2,7 @@
 nested batches, tree_flatten/tree_unflatten, tree_leaves, tree_map_only, register_pytree_node for a
 dataclass, a namedtuple), as_strided sliding windows (im2col and a strided moving average, checked against
 unfold), strides, storage offsets and data pointers of views (is_contiguous, memory sharing),
-torch.where-based control flow, and the byte sizes of tensors (torch.cond left out: pyfront lacks it)."""
+torch.cond's eager branches and torch.where-based control flow, and the byte sizes of tensors."""
 import collections
 import dataclasses
 
@@ -79,6 +79,9 @@ def false_fn(x):
     return x.cos() - 1
 
 
-# (torch.cond left out: pyfront lacks it; torch's traces both branches through its compiler)
+for v in (torch.tensor([0.5, 1.0]), torch.tensor([-3.0, 1.0])):
+    out = torch.cond(v.sum() > 0, true_fn, false_fn, (v,))
+    print("cond", [round(t, 6) for t in out.tolist()])
+# (torch 2.13's cond of an operand that requires grad goes through its compiler: an error without one)
 g = torch.tensor([0.2, -0.4], requires_grad=True)
 print("where control", torch.where(g > 0, true_fn(g), false_fn(g)).tolist())
