@@ -230,5 +230,5 @@ def _check_cond_arguments(pred, true_fn, false_fn, operands) -> None:
     if not callable(true_fn) or not callable(false_fn):
         raise RuntimeError("Expect both branches to be callable.")
     if not isinstance(operands, (tuple, list)) or tree_any(lambda t: not isinstance(t, Tensor), operands):
-        raise RuntimeError("Expect operands to be a tuple of possibly nested dict/list/tuple that only consists "
-                           f"of tensor leaves, but got {operands}.")
+        raise RuntimeError("Expect operands to be a tuple of possibly nested dict/list/tuple that only "
+                           f"consists of tensor leaves, but got {operands}.")

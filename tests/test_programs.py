@@ -234,16 +234,16 @@ SLOW: dict[str, dict] = {
     # the "Extending torch" notes' ScalarTensor / LoggingTensor / MetadataTensor (see KNOWN)
     "torch_function_subclass": {},
     # session 36's (tests/test_user_programs_s36.py tests the faults they found; each header its source)
-    "mobilenetv3_video": {},  # torchvision's MobileNetV3 blocks, R(2+1)D Conv3d, ConvTranspose1d, activation zoo
+    "mobilenetv3_video": {},  # torchvision's MobileNetV3 blocks, R(2+1)D, ConvTranspose1d, activations
     "exact_resume": {},  # model/optimizer/scheduler/rng/loader-generator checkpoint, resumed runs equal
     "knn_stats_misc": {},  # DINO's kNN with cdist/topk, histogram, nanquantile, gradient, frexp and friends
-    "checkpoint_ema_foreach": {},  # checkpoint both ways, timm's ModelEmaV3 (_foreach_ keywords), swa_utils EMA
+    "checkpoint_ema_foreach": {},  # checkpoint both ways, timm's ModelEmaV3 (_foreach_ keywords), swa EMA
     "testing_anomaly_functional": {},  # assert_close reports, detect_anomaly, gradcheck, autograd.functional
     "dtype_bits_fp8": {},  # view() bit casts, bfloat16 by integer ops, float8 scaling, the unsigned types
     "distributions_zoo": {},  # Dirichlet, VonMises, LKJCholesky, Kumaraswamy, ... biject_to/transform_to
     "sparse_coo_signal": {},  # COO graph normalisation, sparse softmax/addmm/gradients, torch.signal.windows
     "pytree_strides": {},  # torch.utils._pytree over batches and a registered dataclass, as_strided windows
-    "optimizer_zoo": {},  # every optimizer (Adafactor, NAdam, RAdam, ASGD, ...), optimizer hooks, their errors
+    "optimizer_zoo": {},  # every optimizer (Adafactor, NAdam, RAdam, ASGD, ...), their hooks and errors
 }
 
 

@@ -11,6 +11,7 @@ is_leaf, registered classes, key paths, the TreeSpec queries); torch.cond, run e
 from __future__ import annotations
 
 import collections
+import functools
 import math
 import warnings
 
@@ -58,8 +59,8 @@ def test_class_index_targets_checked_as_torch_for_every_rank(fn, case):
                     # (label smoothing: its own refusal for an unbatched input)
                     for smoothing in ((0.0, 0.2) if fn == "cross_entropy" and len(shape) == 1 else (0.0,)):
                         args = (fn, shape, target_shape, weight, target_dtype, reduction, smoothing)
-                        want = _outcome(lambda: _loss(torch, *args))
-                        got = _outcome(lambda: _loss(pyfront, *args))
+                        want = _outcome(functools.partial(_loss, torch, *args))
+                        got = _outcome(functools.partial(_loss, pyfront, *args))
                         assert got[:2] == want[:2], args
                         if want[0] == "ok":  # (softmax's exp and the spatial sums' order: not to the bit)
                             np.testing.assert_allclose(got[2], want[2], rtol=1e-6, atol=1e-6)
@@ -73,17 +74,22 @@ _MARGIN_SHAPES = [((4,), ()), ((4,), (1,)), ((4,), (4,)), ((4,), (2,)), ((2, 4),
                   ((2, 4), (3,)), ((2, 4), (2, 1)), ((2, 4, 3), (2, 4, 3)), ((), ())]
 
 
-@pytest.mark.parametrize("fn, target_dtype", [("multi_margin_loss", "int64"), ("multilabel_margin_loss", "int64"),
+def _margin_loss(lib, fn, shape, target_shape, target_dtype, reduction):
+    x = lib.linspace(-1, 1, math.prod(shape)).reshape(shape)
+    t = (lib.arange(math.prod(target_shape)) % 3).reshape(target_shape).to(getattr(lib, target_dtype))
+    return getattr(lib.nn.functional, fn)(x, t, reduction=reduction)
+
+
+@pytest.mark.parametrize("fn, target_dtype", [("multi_margin_loss", "int64"),
+                                              ("multilabel_margin_loss", "int64"),
                                               ("multilabel_soft_margin_loss", "float32"),
                                               ("soft_margin_loss", "float32")])
 def test_margin_losses_take_shapes_as_torch(fn, target_dtype):
     for shape, target_shape in _MARGIN_SHAPES:
         for reduction in ("none", "sum"):
-            def loss(lib):
-                x = lib.linspace(-1, 1, math.prod(shape)).reshape(shape)
-                t = (lib.arange(math.prod(target_shape)) % 3).reshape(target_shape).to(getattr(lib, target_dtype))
-                return getattr(lib.nn.functional, fn)(x, t, reduction=reduction)
-            want, got = _outcome(lambda: loss(torch)), _outcome(lambda: loss(pyfront))
+            args = (fn, shape, target_shape, target_dtype, reduction)
+            want = _outcome(functools.partial(_margin_loss, torch, *args))
+            got = _outcome(functools.partial(_margin_loss, pyfront, *args))
             assert got[:2] == want[:2], (shape, target_shape, reduction)
             if want[0] == "ok":
                 np.testing.assert_allclose(got[2], want[2], rtol=1e-6)
@@ -214,15 +220,16 @@ def _described(pt, tree, op):
 _PYTREE_OPS = {
     "leaves": lambda pt, t: pt.tree_leaves(t),
     "spec": lambda pt, t: (lambda s: (s.num_leaves, s.num_nodes, s.num_children, s.is_leaf(),
-                                      s.context if s.context is None or isinstance(s.context, list) else "ctx"))(
-        pt.tree_structure(t)),
+                                      s.context if s.context is None or isinstance(s.context, list)
+                                      else "ctx"))(pt.tree_structure(t)),
     "map two": lambda pt, t: pt.tree_map(lambda a, b: (a, b), t, pt.tree_map(lambda x: "r", t)),
     "map mismatched": lambda pt, t: pt.tree_map(lambda a, b: a, t, [9]),
     "map only": lambda pt, t: pt.tree_map_only(int, lambda x: x * 10, t),
     "map only pred": lambda pt, t: pt.tree_map_only(lambda x: x is None, lambda x: "none", t),
     "is_leaf lists": lambda pt, t: pt.tree_leaves(t, is_leaf=lambda x: isinstance(x, list)),
     "all/any": lambda pt, t: (pt.tree_all(lambda x: x is not None, t), pt.tree_any(lambda x: x == 3, t),
-                              pt.tree_all_only(int, lambda x: x > 0, t), pt.tree_any_only(float, lambda x: x > 2, t)),
+                              pt.tree_all_only(int, lambda x: x > 0, t),
+                              pt.tree_any_only(float, lambda x: x > 2, t)),
     "paths": lambda pt, t: [(pt.keystr(p), v) for p, v in pt.tree_leaves_with_path(t)],
     "key_get": lambda pt, t: [pt.key_get(t, p) == v for p, v in pt.tree_flatten_with_path(t)[0]],
     "map with path": lambda pt, t: pt.tree_map_with_path(lambda p, x: pt.keystr(p), t),
@@ -245,8 +252,8 @@ def test_pytree_api_as_torchs(op):
 _Q, _R = collections.namedtuple("_Q", "a b"), collections.namedtuple("_R", "a b")
 # (tree, another tree mapped beside it): dicts match by key in any order; torch's refusals of the rest
 _TREE_PAIRS = [([1, 2], (1, 2)), ({"a": 1, "b": 2}, {"b": 5, "a": 6}), ({"a": 1, "b": 2}, {"a": 1, "c": 2}),
-               ({"a": 1}, collections.OrderedDict(a=3)), (_Q(1, 2), _R(1, 2)), (_Q(1, 2), _Q(3, 4)), ([1, 2], [1]),
-               ([1, [2]], [1, 5]), ({"a": 1, "b": 2}, {"a": 1}), (1, [1, 2])]
+               ({"a": 1}, collections.OrderedDict(a=3)), (_Q(1, 2), _R(1, 2)), (_Q(1, 2), _Q(3, 4)),
+               ([1, 2], [1]), ([1, [2]], [1, 5]), ({"a": 1, "b": 2}, {"a": 1}), (1, [1, 2])]
 
 
 @pytest.mark.parametrize("case", range(len(_TREE_PAIRS)))
@@ -262,7 +269,8 @@ def test_pytree_maps_several_trees_as_torch(case):
 _COND_CALLS = [
     lambda lib, x: lib.cond(lib.tensor(True), lambda a: a.sin() * 2, lambda a: a.cos(), (x,)),
     lambda lib, x: lib.cond(x.sum() > 100, lambda a: a.sin() * 2, lambda a: a.cos(), [x]),
-    lambda lib, x: lib.cond(lib.tensor([False]), lambda a, b: a + b["k"], lambda a, b: a - b["k"], (x, {"k": x * 2})),
+    lambda lib, x: lib.cond(lib.tensor([False]), lambda a, b: a + b["k"], lambda a, b: a - b["k"],
+                            (x, {"k": x * 2})),
     lambda lib, x: lib.cond(True, lambda: lib.zeros(2), lambda: lib.ones(2)),
     lambda lib, x: lib.cond(0, lambda a: a + 1, lambda a: a - 1, (x,)),
     lambda lib, x: lib.cond(1.5, lambda a: a + 1, 3, (x,)),

@@ -32,8 +32,9 @@ FromDumpableContextFn = Callable[[DumpableContext], Context]
 _REGISTERED: dict = {}
 
 
-def register_pytree_node(cls, flatten_fn, unflatten_fn, *, serialized_type_name=None, to_dumpable_context=None,
-                         from_dumpable_context=None, flatten_with_keys_fn=None) -> None:
+def register_pytree_node(cls, flatten_fn, unflatten_fn, *, serialized_type_name=None,
+                         to_dumpable_context=None, from_dumpable_context=None,
+                         flatten_with_keys_fn=None) -> None:
     """Make instances of ``cls`` pytree nodes: ``flatten_fn(x) -> (children, context)``,
     ``unflatten_fn(children, context) -> x``."""
     if cls in _REGISTERED or cls in (tuple, list, dict, OrderedDict):
@@ -91,8 +92,9 @@ class TreeSpec:
 
     @property
     def children_specs(self) -> list:
-        warnings.warn("`treespec.children_specs` is deprecated. Use `treespec.child(index)` to access a single "
-                      "child, or `treespec.children()` to get all children.", FutureWarning, stacklevel=2)
+        warnings.warn("`treespec.children_specs` is deprecated. Use `treespec.child(index)` to access a "
+                      "single child, or `treespec.children()` to get all children.", FutureWarning,
+                      stacklevel=2)
         return list(self._children)
 
     def __eq__(self, other) -> bool:
@@ -216,8 +218,8 @@ def _flatten_up_to(spec: TreeSpec, tree, is_leaf) -> list:
                              + (f"; extra key(s): {extra}" if extra else "") + ".")
         children = [tree[k] for k in spec._context]
     elif node[1] != spec._context:
-        raise ValueError(f"Node context mismatch for node type {spec.type!r}; expected {spec._context!r}, but "
-                         f"got {node[1]!r}." if spec.type in _BUILTIN_NODES
+        raise ValueError(f"Node context mismatch for node type {spec.type!r}; expected {spec._context!r}, "
+                         f"but got {node[1]!r}." if spec.type in _BUILTIN_NODES
                          else f"Node context mismatch for custom node type {spec.type!r}.")
     return [x for child, sub in zip(children, spec._children) for x in _flatten_up_to(sub, child, is_leaf)]
 
@@ -238,7 +240,7 @@ def tree_map_(func, tree, *rests, is_leaf=None):
 
 
 def _only(type_or_types_or_pred, func):
-    """``func`` on the leaves that are of the given types (or that the predicate takes), others as they are."""
+    """``func`` on the leaves of the given types (or that the predicate takes), the others as they are."""
     if isinstance(type_or_types_or_pred, (type, tuple, types.UnionType)):
         def wanted(x):
             return isinstance(x, type_or_types_or_pred)
@@ -273,7 +275,7 @@ def tree_any_only(type_or_types, /, pred, tree, is_leaf=None) -> bool:
     return any(pred(x) for x in tree_iter(tree, is_leaf) if isinstance(x, type_or_types))
 
 
-# -- key paths: where each leaf sits ---------------------------------------------------------------------------
+# -- key paths: where each leaf sits -------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class SequenceKey:
     idx: int
@@ -362,7 +364,8 @@ def is_namedtuple_instance(obj) -> bool:
 
 
 def is_namedtuple_class(cls) -> bool:
-    return isinstance(cls, type) and issubclass(cls, tuple) and isinstance(getattr(cls, "_fields", None), tuple)
+    fields = getattr(cls, "_fields", None)
+    return isinstance(cls, type) and issubclass(cls, tuple) and isinstance(fields, tuple)
 
 
 def is_structseq(obj) -> bool:

@@ -524,7 +524,8 @@ def _checked_targets(input, target, weight=None):
     if input.dim() == 1 and target.dim() == 1:  # (torch's nll_loss_nd squeezes it, its dtype checked first)
         _check_target_dtype(target)
         if target.shape[0] != 1:
-            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                             f"{target.shape[0]}")
         target = target.reshape(())
     if input.dim() <= 2:
         if target.dim() > 1:

@@ -153,7 +153,7 @@ def _cascade_width(count: int) -> int:
 
 
 def _every_term_cascade(np, terms):
-    """The cascade when every term is kept: the levels' groups are whole runs of W (fast: a training step's)."""
+    """The cascade when every term is kept: each level's groups are whole runs of W (a training step's)."""
     width = _cascade_width(terms.size)
     values, out = terms[1:], terms.dtype.type(0)
     for _ in range(7):  # the first seven levels: whole runs pass their sums on, the rest is the level's sum
@@ -175,8 +175,9 @@ def _group_sums(np, values, ends):
     width = int(lengths.max())
     if width * len(ends) > 4 * len(values) + 64:  # runs of very different lengths: one at a time
         return np.array([_sequential(np, values[a:b + 1]) for a, b in zip(starts, ends)], values.dtype)
-    padded = np.zeros((len(ends), width), values.dtype)  # trailing +0.0s add nothing to a sum that is not -0.0
-    padded[np.repeat(np.arange(len(ends)), lengths), np.arange(len(values)) - np.repeat(starts, lengths)] = values
+    padded = np.zeros((len(ends), width), values.dtype)  # (trailing +0.0s add nothing to a sum not -0.0)
+    rows = np.repeat(np.arange(len(ends)), lengths)
+    padded[rows, np.arange(len(values)) - np.repeat(starts, lengths)] = values
     return np.add.accumulate(padded, axis=1)[:, -1]
 
 
