@@ -130,7 +130,7 @@ from .sparse import (channels_last, channels_last_3d, contiguous_format, memory_
                      preserve_format)
 from . import signal  # noqa: E402,F401  (torch.signal.windows)
 from . import compiler  # noqa: E402,F401  (torch.compile is the identity: eager is what it computes)
-from .compiler import compile  # noqa: E402,F401,A001
+from .compiler import compile, cond  # noqa: E402,F401,A001
 from . import foreach as _foreach  # noqa: E402  (torch._foreach_*: an op over lists of tensors)
 _foreach.install(globals())
 

@@ -598,6 +598,10 @@ def concatenate(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = N
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
 
+def cond(pred, true_fn, false_fn, operands=()):
+    """``true_fn(*operands)`` where ``pred`` holds, else ``false_fn(*operands)``, as ``torch.cond``.
+    (pyfront.compiler.cond)"""
+
 def conj(input: Tensor) -> Tensor:
     """The complex conjugate as a lazy view of ``input`` (a real tensor: itself), as ``torch.conj``.
     (pyfront.ops.composite.complex_numbers.conj)"""

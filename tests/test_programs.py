@@ -76,6 +76,11 @@ QUICK: dict[str, dict] = {
     # s35-user2 (tests/test_user_programs_s35b.py tests the faults they found): absmax/zero-point/LLM.int8
     # quantization, a straight-through QAT linear, LSQ, torch's fake quantizers and their gradients
     "quantization_by_hand": {},
+    # s36-user (tests/test_user_programs_s36.py tests the faults they found): param groups, add_param_group,
+    # ChainedScheduler, get_total_norm + clip_grads_with_norm_; the rarer losses (nll_loss's target checks and
+    # its sum in torch's order); both also --cuda-as webgpu
+    "param_groups_schedulers": {},
+    "losses_more": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -228,6 +233,17 @@ SLOW: dict[str, dict] = {
     "custom_ops_extending": {},  # torch.library.custom_op + register_autograd; Functions under torch.func
     # the "Extending torch" notes' ScalarTensor / LoggingTensor / MetadataTensor (see KNOWN)
     "torch_function_subclass": {},
+    # session 36's (tests/test_user_programs_s36.py tests the faults they found; each header its source)
+    "mobilenetv3_video": {},  # torchvision's MobileNetV3 blocks, R(2+1)D, ConvTranspose1d, activations
+    "exact_resume": {},  # model/optimizer/scheduler/rng/loader-generator checkpoint, resumed runs equal
+    "knn_stats_misc": {},  # DINO's kNN with cdist/topk, histogram, nanquantile, gradient, frexp and friends
+    "checkpoint_ema_foreach": {},  # checkpoint both ways, timm's ModelEmaV3 (_foreach_ keywords), swa EMA
+    "testing_anomaly_functional": {},  # assert_close reports, detect_anomaly, gradcheck, autograd.functional
+    "dtype_bits_fp8": {},  # view() bit casts, bfloat16 by integer ops, float8 scaling, the unsigned types
+    "distributions_zoo": {},  # Dirichlet, VonMises, LKJCholesky, Kumaraswamy, ... biject_to/transform_to
+    "sparse_coo_signal": {},  # COO graph normalisation, sparse softmax/addmm/gradients, torch.signal.windows
+    "pytree_strides": {},  # torch.utils._pytree over batches and a registered dataclass, as_strided windows
+    "optimizer_zoo": {},  # every optimizer (Adafactor, NAdam, RAdam, ASGD, ...), their hooks and errors
 }
 
 
