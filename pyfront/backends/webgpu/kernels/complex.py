@@ -1,0 +1,99 @@
+"""complex64 on the GPU: a vec2<f32> per number (real, imaginary; layout.py), computed by the expressions
+here, spliced into the elementwise template as every op's (shaders/complex_lib.wgsl has their helpers).
+
+The ops torch computes on complex numbers that have no expression here are refused by name, with the way
+out (the cpu device); data movement (copies, cat, indexing, flips) needs none: those kernels load and store
+whatever type they are given.
+"""
+from __future__ import annotations
+
+from .... import dtypes as dt
+from ...storage import Layout, Storage, dense
+
+COMPLEX = "vec2<f32>"
+
+# op -> its WGSL over complex a, b (bool results: a WGSL bool). add and sub are torch's complex add kernel,
+# a + alpha * b with alpha the complex +-1 times b as a complex product (ops/primitives/elementwise.py's
+# _complex_sum: so 0j + (inf + 0j) is inf + nanj there and here)
+EXPRESSIONS = {
+    "add": "a + cmul(vec2<f32>(1.0, 0.0), b)",
+    "sub": "a + cmul(vec2<f32>(-1.0, 0.0), b)",
+    "mul": "cmul(a, b)",
+    "div": "cdiv(a, b)",
+    "neg": "-a",
+    "reciprocal": "cdiv(vec2<f32>(1.0, 0.0), a)",
+    "square": "cmul(a, a)",
+    "exp": "cexp(a)",
+    "log": "clog(a)",
+    "eq": "all(a == b)",
+    "ne": "!all(a == b)",  # (not any(a != b): naga's != is false for NaN)
+    "isnan": "cnan(a)",
+    "isinf": "cinf(a)",
+    "isfinite": "!cnan(a) && !cinf(a)",
+    "logical_not": "!ctruth(a)",
+    "logical_and": "ctruth(a) && ctruth(b)",
+    "logical_or": "ctruth(a) || ctruth(b)",
+    "logical_xor": "ctruth(a) != ctruth(b)",
+    "where": "select(c, b, a != 0u)",
+}
+
+
+def expression(op) -> str:
+    """The WGSL of elementwise ``op`` on complex64 operands, or torch-style refusal naming the way out."""
+    expr = EXPRESSIONS.get(op.name, "a" if op.wgsl == "a" else None)  # (a copy: clone, relaid, ...)
+    if expr is None:
+        raise RuntimeError(f'"{op.name}" has no WebGPU kernel for complex64 tensors yet; move the tensors to '
+                           "the cpu device")
+    return expr
+
+
+def cast(ctype: str, out_dtype) -> str:
+    """to_copy's expression from compute type ``ctype`` to ``out_dtype`` where either is complex: a real
+    number gains a zero imaginary part; a complex one keeps its real part (torch warns, at the op), and is
+    true where either part is non-zero."""
+    if ctype != COMPLEX:
+        return "vec2<f32>(f32(a), 0.0)"
+    if out_dtype.kind == "c":
+        return "a"
+    if out_dtype.kind == "b":
+        return "ctruth(a)"
+    return "float_to_int(a.x)" if out_dtype.kind in "iu" else "a.x"
+
+
+# the kernels (besides the elementwise template) that run on complex64 as they are: they move values, or
+# fold them with + (sum's vec2 accumulator); index_put only where it stores (its accumulate adds atomically
+# per float). The rest are refused by name, where their WGSL would not compile
+KERNELS = frozenset("sum index gather take_along cat flip as_strided_scatter copy_slices mm bmm fft_c2c fft_r2c "
+                    "fft_c2r".split())
+
+
+def check_kernel(op, attrs, dtypes) -> None:
+    """Refuse ``op``'s kernel where it has none for complex64 among ``dtypes``."""
+    if dt.complex64 not in dtypes or op.name in KERNELS or op.name == "index_put" and not attrs["accumulate"]:
+        return
+    raise RuntimeError(f'"{op.name}" has no WebGPU kernel for complex64 tensors yet; move the tensors to the '
+                       "cpu device")
+
+
+def parts(backend, t):
+    """(real parts, imaginary parts) of complex64 layout ``t``: float32 layouts over the same buffer (a
+    pending fused result is computed first: its buffer is read as floats)."""
+    from ..fusion import Pending  # (fusion's template imports this module)
+    data = t.storage.data
+    if isinstance(data, Pending):
+        data.realize()
+    floats = Storage(data, backend.device, t.storage.nbytes, lanes=t.storage.lanes)
+    strides = tuple(2 * s for s in t.strides)
+    return (Layout(floats, t.shape, strides, 2 * t.offset, dt.float32),
+            Layout(floats, t.shape, strides, 2 * t.offset + 1, dt.float32))
+
+
+def matmul(backend, product, a, b, shape):
+    """The complex64 product of ``a`` and ``b`` (``product(a, b, shape)``: a float32 one's storage) from
+    four real ones: (ar br - ai bi) + (ar bi + ai br) i, each sum computed as it is written."""
+    (ar, ai), (br, bi) = parts(backend, a), parts(backend, b)
+    real = [dense(product(x, y, shape), shape, dt.float32) for x, y in ((ar, br), (ai, bi), (ar, bi), (ai, br))]
+    re = backend._elementwise(shape, dt.float32, real[:2], "a - b")
+    im = backend._elementwise(shape, dt.float32, real[2:], "a + b")
+    return backend._elementwise(shape, dt.complex64, [dense(re, shape, dt.float32), dense(im, shape, dt.float32)],
+                                "vec2<f32>(a, b)")
