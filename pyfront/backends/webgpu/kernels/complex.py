@@ -63,8 +63,8 @@ def cast(ctype: str, out_dtype) -> str:
 # the kernels (besides the elementwise template) that run on complex64 as they are: they move values, or
 # fold them with + (sum's vec2 accumulator); index_put only where it stores (its accumulate adds atomically
 # per float). The rest are refused by name, where their WGSL would not compile
-KERNELS = frozenset("sum index gather take_along cat flip as_strided_scatter copy_slices mm bmm fft_c2c fft_r2c "
-                    "fft_c2r".split())
+KERNELS = frozenset("sum index gather take_along cat flip as_strided_scatter copy_slices im2col col2im mm bmm "
+                    "addmm_bias fft_c2c fft_r2c fft_c2r".split())
 
 
 def check_kernel(op, attrs, dtypes) -> None:
