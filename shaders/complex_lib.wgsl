@@ -41,3 +41,42 @@ fn cinf(a: vec2<f32>) -> bool {
 fn ctruth(a: vec2<f32>) -> bool {
     return nonzero_f32(a.x) || nonzero_f32(a.y);
 }
+
+// the principal square root: sqrt((|z| + |x|) / 2) on the side of x, the other part from it (no
+// cancellation either way); sqrt(0 +- 0j) keeps the imaginary part's sign
+fn csqrt(a: vec2<f32>) -> vec2<f32> {
+    if (a.x == 0.0 && a.y == 0.0) {
+        return vec2<f32>(0.0, a.y);
+    }
+    let t = sqrt_f32((hypot_f32(a.x, a.y) + abs(a.x)) * 0.5);
+    if (a.x >= 0.0) {
+        return vec2<f32>(t, a.y / (2.0 * t));
+    }
+    return vec2<f32>(abs(a.y) / (2.0 * t), select(t, -t, sign_bit_f32(a.y)));
+}
+
+// a ** b: torch's kernel squares for an exponent of 2 (a product, exact as mul's), else exp(b log a);
+// 0 ** b is 1 for b = 0 and 0 for a positive real part
+fn cpow(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+    if (b.x == 2.0 && b.y == 0.0) {
+        return cmul(a, a);
+    }
+    if (a.x == 0.0 && a.y == 0.0) {
+        if (b.x == 0.0 && b.y == 0.0) {
+            return vec2<f32>(1.0, 0.0);
+        }
+        if (b.x > 0.0) {
+            return vec2<f32>(0.0, 0.0);
+        }
+    }
+    return cexp(cmul(b, clog(a)));
+}
+
+// sin(x + iy) = sin x cosh y + i cos x sinh y; cos(x + iy) = cos x cosh y - i sin x sinh y
+fn csin(a: vec2<f32>) -> vec2<f32> {
+    return vec2<f32>(sin_f32(a.x) * cosh_f32(a.y), cos_f32(a.x) * sinh_f32(a.y));
+}
+
+fn ccos(a: vec2<f32>) -> vec2<f32> {
+    return vec2<f32>(cos_f32(a.x) * cosh_f32(a.y), -(sin_f32(a.x) * sinh_f32(a.y)));
+}

@@ -12,12 +12,8 @@ from ...storage import Layout, Storage, dense
 
 COMPLEX = "vec2<f32>"
 
-# op -> its WGSL over complex a, b (bool results: a WGSL bool). add and sub are torch's complex add kernel,
-# a + alpha * b with alpha the complex +-1 times b as a complex product (ops/primitives/elementwise.py's
-# _complex_sum: so 0j + (inf + 0j) is inf + nanj there and here)
+# op -> its WGSL over complex a, b (bool results: a WGSL bool)
 EXPRESSIONS = {
-    "add": "a + cmul(vec2<f32>(1.0, 0.0), b)",
-    "sub": "a + cmul(vec2<f32>(-1.0, 0.0), b)",
     "mul": "cmul(a, b)",
     "div": "cdiv(a, b)",
     "neg": "-a",
@@ -25,6 +21,12 @@ EXPRESSIONS = {
     "square": "cmul(a, a)",
     "exp": "cexp(a)",
     "log": "clog(a)",
+    "sqrt": "csqrt(a)",
+    "rsqrt": "cdiv(vec2<f32>(1.0, 0.0), csqrt(a))",
+    "pow": "cpow(a, b)",
+    "sin": "csin(a)",
+    "cos": "ccos(a)",
+    "sigmoid": "cdiv(vec2<f32>(1.0, 0.0), vec2<f32>(1.0, 0.0) + cexp(-a))",
     "eq": "all(a == b)",
     "ne": "!all(a == b)",  # (not any(a != b): naga's != is false for NaN)
     "isnan": "cnan(a)",
@@ -38,13 +40,23 @@ EXPRESSIONS = {
 }
 
 
-def expression(op) -> str:
-    """The WGSL of elementwise ``op`` on complex64 operands, or torch-style refusal naming the way out."""
+# add and sub are torch's complex add kernel, a + alpha * b with alpha the complex +-1 times b as a complex
+# product (ops/primitives/elementwise.py's _complex_sum: so 0j + (1 + infj) is nan + infj there and here).
+# alpha's parts are parameters: a compiler folds 0 * x to 0 where it sees the zero, and the NaN is lost
+_ADD = "a + cmul(vec2<f32>(s0, s1), b)"
+SUMS = {"add": 1.0, "sub": -1.0}
+
+
+def expression(op) -> tuple[str, tuple]:
+    """(the WGSL of elementwise ``op`` on complex64 operands, its scalars), or a refusal naming the way
+    out."""
+    if op.name in SUMS:
+        return _ADD, (("f32", SUMS[op.name]), ("f32", 0.0))
     expr = EXPRESSIONS.get(op.name, "a" if op.wgsl == "a" else None)  # (a copy: clone, relaid, ...)
     if expr is None:
         raise RuntimeError(f'"{op.name}" has no WebGPU kernel for complex64 tensors yet; move the tensors to '
                            "the cpu device")
-    return expr
+    return expr, ()
 
 
 def cast(ctype: str, out_dtype) -> str:
@@ -63,8 +75,8 @@ def cast(ctype: str, out_dtype) -> str:
 # the kernels (besides the elementwise template) that run on complex64 as they are: they move values, or
 # fold them with + (sum's vec2 accumulator); index_put only where it stores (its accumulate adds atomically
 # per float). The rest are refused by name, where their WGSL would not compile
-KERNELS = frozenset("sum index gather take_along cat flip as_strided_scatter copy_slices im2col col2im mm bmm "
-                    "addmm_bias fft_c2c fft_r2c fft_c2r".split())
+KERNELS = frozenset("sum index gather take_along cat flip as_strided_scatter copy_slices im2col col2im "
+                    "mm bmm addmm_bias fft_c2c fft_r2c fft_c2r".split())
 
 
 def check_kernel(op, attrs, dtypes) -> None:
@@ -92,8 +104,8 @@ def matmul(backend, product, a, b, shape):
     """The complex64 product of ``a`` and ``b`` (``product(a, b, shape)``: a float32 one's storage) from
     four real ones: (ar br - ai bi) + (ar bi + ai br) i, each sum computed as it is written."""
     (ar, ai), (br, bi) = parts(backend, a), parts(backend, b)
-    real = [dense(product(x, y, shape), shape, dt.float32) for x, y in ((ar, br), (ai, bi), (ar, bi), (ai, br))]
-    re = backend._elementwise(shape, dt.float32, real[:2], "a - b")
-    im = backend._elementwise(shape, dt.float32, real[2:], "a + b")
-    return backend._elementwise(shape, dt.complex64, [dense(re, shape, dt.float32), dense(im, shape, dt.float32)],
-                                "vec2<f32>(a, b)")
+    f32 = dt.float32
+    real = [dense(product(x, y, shape), shape, f32) for x, y in ((ar, br), (ai, bi), (ar, bi), (ai, br))]
+    re = dense(backend._elementwise(shape, f32, real[:2], "a - b"), shape, f32)
+    im = dense(backend._elementwise(shape, f32, real[2:], "a + b"), shape, f32)
+    return backend._elementwise(shape, dt.complex64, [re, im], "vec2<f32>(a, b)")

@@ -31,7 +31,7 @@ def expression(op, attrs, ctype: str) -> tuple[str, tuple]:
     those or (expression, scalar values): the expression reads them as s0, s1, ... of ``ctype``."""
     expr, scalars = op.wgsl, ()
     if ctype == cx.COMPLEX:
-        return cx.expression(op), ()
+        return cx.expression(op)
     if callable(expr):
         expr = expr(attrs, ctype)
         if isinstance(expr, tuple):

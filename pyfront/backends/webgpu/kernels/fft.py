@@ -47,9 +47,9 @@ def _dft(backend, rows, n_out, length, forward, scale, expr=_TWIDDLE):
                            f"{length}; move the tensor to the cpu device")
     (m, n_in) = rows.shape
     matrix = dense(backend.allocate(n_in * n_out, C64), (n_in, n_out), C64)
-    run_elementwise(backend, expr, [], matrix, scalars=[("u32", n_out), ("u32", length),
-                                                        ("f32", (-1.0 if forward else 1.0) * 2 * math.pi / length),
-                                                        ("f32", scale)])
+    step = (-1.0 if forward else 1.0) * 2 * math.pi / length
+    run_elementwise(backend, expr, [], matrix,
+                    scalars=[("u32", n_out), ("u32", length), ("f32", step), ("f32", scale)])
     (out,) = matmul(backend, None, [rows, matrix], {}, [((m, n_out), C64)])
     return dense(out, (m, n_out), C64)
 
@@ -84,8 +84,8 @@ def _along(backend, x, dim, transform, cast="a"):
     order = [d for d in range(x.dim()) if d != dim] + [dim]
     shape = tuple(x.shape[d] for d in order)
     rows = dense(backend.allocate(math.prod(shape), C64), shape, C64)
-    run_elementwise(backend, cast, [Layout(x.storage, shape, [x.strides[d] for d in order], x.offset, x.dtype)],
-                    rows)
+    permuted = Layout(x.storage, shape, [x.strides[d] for d in order], x.offset, x.dtype)
+    run_elementwise(backend, cast, [permuted], rows)
     m = math.prod(shape[:-1])
     out = transform(Layout(rows.storage, (m, shape[-1]), (shape[-1], 1), 0, C64))
     out_shape = shape[:-1] + (out.shape[1],)
@@ -98,7 +98,8 @@ def _along(backend, x, dim, transform, cast="a"):
 def _c2c(backend, x, dims, forward, norm):
     for d in dims:
         n = x.shape[d]
-        x = _along(backend, x, d, lambda rows, n=n: _full(backend, rows, n, forward, _scale(norm, forward, n)))
+        scale = _scale(norm, forward, n)
+        x = _along(backend, x, d, lambda rows, n=n, scale=scale: _full(backend, rows, n, forward, scale))
     return x
 
 

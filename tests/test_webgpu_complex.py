@@ -1,0 +1,177 @@
+"""complex64 on webgpu against torch: held as float32 pairs (to/cpu/item/printing/save round-trip bit for
+bit), its views (view_as_real/complex, real, imag, conj), the elementwise kernels, sums, products and the
+FFT family (forward and backward), within the GPU tolerances; complex128 refused as float64 is, and the ops
+without a complex kernel refused by name."""
+import io
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+from webgpu_required import requires_webgpu
+
+pytestmark = requires_webgpu
+
+# a real and imaginary part each: signed zeros, an infinity, a NaN, small and large parts
+_RE = [1.5, -2.0, 0.0, -0.0, 3.25, 1e-3, -7.0, float("inf"), 0.5, float("nan"), 1e20, -0.75]
+_IM = [-0.5, 2.0, 0.0, 1.0, -0.0, 4.0, 1e-4, 1.0, -3.0, 0.5, 2e19, 0.25]
+
+
+def _pair(lib, n=None, device="cpu"):
+    re, im = _RE[:n], _IM[:n]
+    z = lib.complex(lib.tensor(re), lib.tensor(im)).to(device)
+    w = lib.complex(lib.tensor(im[::-1]), lib.tensor(re[::-1])).to(device)
+    return z, w
+
+
+def _host(t):
+    """A pyfront tensor's values as a torch tensor (through Python numbers: no pyfront -> torch shortcut)."""
+    t = t.cpu()
+    dtype = {"complex64": np.complex64, "float32": np.float32, "bool": np.bool_}[str(t.dtype).split(".")[1]]
+    return torch.from_numpy(np.array(t.tolist(), dtype=dtype).reshape(tuple(t.shape)))
+
+
+def _close(got, want, rtol=1e-3, atol=1e-5):
+    assert got.dtype == want.dtype and got.shape == want.shape
+    torch.testing.assert_close(got, want, rtol=rtol, atol=atol, equal_nan=True)
+
+
+def test_storage_round_trips_bit_for_bit():
+    z, _ = _pair(torch)
+    g = pyfront.tensor(z.tolist(), device="webgpu")
+    assert g.dtype is pyfront.complex64 and g.device.type == "webgpu"
+    assert np.array(g.cpu().tolist(), np.complex64).view(np.uint32).tolist() == \
+        z.numpy().view(np.uint32).tolist()
+    assert g[4].item() == z[4].item() and repr(g[:3]) == repr(z[:3]).replace(")", ", device='webgpu:0')")
+    buf = io.BytesIO()
+    pyfront.save(g.reshape(3, 4).t(), buf)
+    buf.seek(0)
+    assert torch.equal(torch.load(buf).view(torch.int64), z.reshape(3, 4).t().view(torch.int64))
+
+
+def test_views_share_the_pairs():
+    for lib, device in ((torch, "cpu"), (pyfront, "webgpu")):
+        z, _ = _pair(lib, 4, device)
+        parts = lib.view_as_real(z)
+        parts[1, 1] = 9.0  # a write through the float view is the complex tensor's
+        z.imag[2] = -4.0
+        c = z.conj()
+        seen = [lib.view_as_complex(parts.flip(0).contiguous()), z.real, z.imag, c, c.imag, c.resolve_conj()]
+        if lib is torch:
+            want = seen
+        else:
+            assert c.is_conj() and c.imag._base is not None
+            for g, w in zip(seen, want):
+                _close(_host(g), w, 0, 0)
+
+
+# op name -> (torch function over z, w complex and x real)
+OPS = {
+    "add": lambda L, z, w, x: z + w,
+    "sub": lambda L, z, w, x: z - w,
+    "mul": lambda L, z, w, x: z * w,
+    "div": lambda L, z, w, x: z / w,
+    "neg": lambda L, z, w, x: -z,
+    "reciprocal": lambda L, z, w, x: z.reciprocal(),
+    "mixed": lambda L, z, w, x: z * x + 2.5 - (1 - 2j) * z,
+    "scalar_div": lambda L, z, w, x: (3 + 4j) / z,
+    "abs": lambda L, z, w, x: z.abs(),
+    "angle": lambda L, z, w, x: z.angle(),
+    "exp": lambda L, z, w, x: z.exp(),
+    "log": lambda L, z, w, x: z.log(),
+    "sqrt": lambda L, z, w, x: z.sqrt(),
+    "rsqrt": lambda L, z, w, x: z.rsqrt(),
+    "sin": lambda L, z, w, x: z.sin(),
+    "cos": lambda L, z, w, x: z.cos(),
+    "sigmoid": lambda L, z, w, x: z.sigmoid(),
+    "square": lambda L, z, w, x: z ** 2,
+    "pow": lambda L, z, w, x: z ** (0.5 - 1j),
+    "sgn": lambda L, z, w, x: z.sgn(),
+    "polar": lambda L, z, w, x: L.polar(x.abs(), x),
+    "complex": lambda L, z, w, x: L.complex(x, x * 2),
+    "eq": lambda L, z, w, x: z == w,
+    "ne": lambda L, z, w, x: z != z,
+    "isnan": lambda L, z, w, x: z.isnan(),
+    "isinf": lambda L, z, w, x: z.isinf(),
+    "isfinite": lambda L, z, w, x: z.isfinite(),
+    "not": lambda L, z, w, x: L.logical_not(z),
+    "where": lambda L, z, w, x: L.where(x > 0, z, w),
+    "float": lambda L, z, w, x: z.real.float() + x.cfloat(),
+    "sum": lambda L, z, w, x: z.reshape(3, 4).sum(0),
+    "mean": lambda L, z, w, x: z.mean(),
+    "matmul": lambda L, z, w, x: z.reshape(3, 4) @ w.reshape(4, 3),
+    "bmm": lambda L, z, w, x: z.reshape(2, 2, 3).transpose(1, 2) @ w.reshape(2, 2, 3),
+    "cat_index": lambda L, z, w, x: L.cat([z[x > 0], w.flip(0)])[L.tensor([0, 3, 5], device=z.device)],
+}
+# the operands without non-finite parts, where the formulas are torch's only up to rounding
+_FINITE = {"exp", "log", "sqrt", "rsqrt", "sin", "cos", "sigmoid", "pow", "polar", "matmul", "bmm", "sum",
+           "mean", "div", "scalar_div", "reciprocal", "sgn", "square", "mixed"}
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_elementwise_and_products_against_torch(name):
+    want_args, got_args = _pair(torch), _pair(pyfront, device="webgpu")
+    x = [0.5, -1.25, 2.0, 0.0, -3.0, 1.0, 0.25, -0.5, 4.0, -2.5, 0.75, 1.5]
+    if name in _FINITE:  # the parts made finite and moderate
+        want_args = [torch.complex(*(p.nan_to_num(0, 5, -5).clamp(-5, 5) for p in (t.real, t.imag)))
+                     for t in want_args]
+        got_args = [pyfront.tensor(t.tolist(), device="webgpu") for t in want_args]
+    want = OPS[name](torch, *want_args, torch.tensor(x))
+    got = OPS[name](pyfront, *got_args, pyfront.tensor(x, device="webgpu"))
+    _close(_host(got), want)
+
+
+def test_complex128_and_kernelless_ops_are_refused():
+    with pytest.raises(TypeError, match=r"^Cannot convert a complex128 Tensor to webgpu: WGSL has no 64-bit "
+                                        r"floats\. Convert it with \.cfloat\(\) first\.$"):
+        pyfront.tensor([1j], dtype=pyfront.complex128).to("webgpu")
+    z = pyfront.tensor([1 + 1j, 2j], device="webgpu")
+    with pytest.raises(RuntimeError, match=r'^"cumsum" has no WebGPU kernel for complex64 tensors yet; move '
+                                           r"the tensors to the cpu device$"):
+        z.cumsum(0)
+
+
+# the transforms: power-of-two lengths (the Stockham kernel), others (the DFT product), several dims,
+# strided inputs, norms
+FFTS = {
+    "fft": lambda L, z, x: L.fft.fft(z), "ifft_dim0": lambda L, z, x: L.fft.ifft(z, dim=0, norm="ortho"),
+    "fft_n": lambda L, z, x: L.fft.fft(z, n=5, norm="forward"),
+    "fft2": lambda L, z, x: L.fft.fft2(z.transpose(0, 1)),
+    "rfft": lambda L, z, x: L.fft.rfft(x), "rfft_odd": lambda L, z, x: L.fft.rfft(x[:, :7], norm="ortho"),
+    "irfft": lambda L, z, x: L.fft.irfft(z[:, :5]), "irfft_n": lambda L, z, x: L.fft.irfft(z, n=9),
+    "rfftn": lambda L, z, x: L.fft.rfftn(x), "irfftn": lambda L, z, x: L.fft.irfftn(z[:, :5], s=(6, 8)),
+    "hfft": lambda L, z, x: L.fft.hfft(z[:, :3]),
+    "stft": lambda L, z, x: L.stft(x.reshape(-1), 8, hop_length=4, window=L.hann_window(8, device=x.device),
+                                   return_complex=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FFTS))
+def test_fft_family_forward_and_backward(name):
+    rs = np.random.RandomState(0)
+    parts, real, weight = rs.randn(6, 8, 2), rs.randn(6, 8), rs.randn(96)
+    results = []
+    for lib, device in ((torch, "cpu"), (pyfront, "webgpu")):
+        z = lib.view_as_complex(lib.tensor(parts.tolist(), device=device)).requires_grad_()
+        x = lib.tensor(real.tolist(), device=device).requires_grad_()
+        out = FFTS[name](lib, z, x)
+        w = lib.tensor(weight[:out.numel()].tolist(), device=device).reshape(out.shape)
+        loss = (lib.view_as_real(out * w) if out.is_complex() else out * w).sum()
+        loss.backward()
+        results.append([out, z.grad, x.grad])
+    for want, got in zip(*results):
+        if want is None:
+            assert got is None
+            continue
+        _close(_host(got), want.detach(), atol=1e-4)
+
+
+def test_a_long_power_of_two_transform():
+    """2^17 points (DESIGN.md: every kernel past 2^17): 17 stages, each a butterfly per invocation."""
+    n = 1 << 17
+    t = torch.arange(n, dtype=torch.float32)
+    x = torch.sin(t * (2 * math.pi * 5 / n)) + 0.5 * torch.cos(t * (2 * math.pi * 1000 / n))
+    got = _host(pyfront.fft.rfft(pyfront.tensor(x.tolist(), device="webgpu")))
+    _close(got, torch.fft.rfft(x), atol=2e-2)
