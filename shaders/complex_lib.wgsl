@@ -38,10 +38,6 @@ fn cinf(a: vec2<f32>) -> bool {
     return is_inf_f32(a.x) || is_inf_f32(a.y);
 }
 
-fn ctruth(a: vec2<f32>) -> bool {
-    return nonzero_f32(a.x) || nonzero_f32(a.y);
-}
-
 // the principal square root: sqrt((|z| + |x|) / 2) on the side of x, the other part from it (no
 // cancellation either way); sqrt(0 +- 0j) keeps the imaginary part's sign
 fn csqrt(a: vec2<f32>) -> vec2<f32> {
@@ -79,4 +75,29 @@ fn csin(a: vec2<f32>) -> vec2<f32> {
 
 fn ccos(a: vec2<f32>) -> vec2<f32> {
     return vec2<f32>(cos_f32(a.x) * cosh_f32(a.y), -(sin_f32(a.x) * sinh_f32(a.y)));
+}
+
+// sinh(x + iy) = sinh x cos y + i cosh x sin y; cosh(x + iy) = cosh x cos y + i sinh x sin y
+fn csinh(a: vec2<f32>) -> vec2<f32> {
+    return vec2<f32>(sinh_f32(a.x) * cos_f32(a.y), cosh_f32(a.x) * sin_f32(a.y));
+}
+
+fn ccosh(a: vec2<f32>) -> vec2<f32> {
+    return vec2<f32>(cosh_f32(a.x) * cos_f32(a.y), sinh_f32(a.x) * sin_f32(a.y));
+}
+
+// tanh(x + iy) = (sinh 2x + i sin 2y) / (cosh 2x + cos 2y); past |x| = 10 the real part is +-1 to float32
+// and the imaginary part 2 sin 2y e^-2|x| (the quotient would overflow to inf / inf)
+fn ctanh(a: vec2<f32>) -> vec2<f32> {
+    if (abs(a.x) > 10.0) {
+        return vec2<f32>(select(1.0, -1.0, a.x < 0.0), 4.0 * sin_f32(a.y) * cos_f32(a.y) * exp_f32(-2.0 * abs(a.x)));
+    }
+    let d = cosh_f32(2.0 * a.x) + cos_f32(2.0 * a.y);
+    return vec2<f32>(sinh_f32(2.0 * a.x) / d, sin_f32(2.0 * a.y) / d);
+}
+
+// tan z = -i tanh(i z)
+fn ctan(a: vec2<f32>) -> vec2<f32> {
+    let t = ctanh(vec2<f32>(-a.y, a.x));
+    return vec2<f32>(t.y, -t.x);
 }

@@ -83,8 +83,15 @@ OPS = {
     "log": lambda L, z, w, x: z.log(),
     "sqrt": lambda L, z, w, x: z.sqrt(),
     "rsqrt": lambda L, z, w, x: z.rsqrt(),
+    "exp2": lambda L, z, w, x: z.exp2(),
+    "log2": lambda L, z, w, x: z.log2(),
+    "log10": lambda L, z, w, x: z.log10(),
     "sin": lambda L, z, w, x: z.sin(),
     "cos": lambda L, z, w, x: z.cos(),
+    "tan": lambda L, z, w, x: z.tan(),
+    "sinh": lambda L, z, w, x: z.sinh(),
+    "cosh": lambda L, z, w, x: z.cosh(),
+    "tanh": lambda L, z, w, x: (z * 3).tanh(),
     "sigmoid": lambda L, z, w, x: z.sigmoid(),
     "square": lambda L, z, w, x: z ** 2,
     "pow": lambda L, z, w, x: z ** (0.5 - 1j),
@@ -100,6 +107,18 @@ OPS = {
     "where": lambda L, z, w, x: L.where(x > 0, z, w),
     "float": lambda L, z, w, x: z.real.float() + x.cfloat(),
     "sum": lambda L, z, w, x: z.reshape(3, 4).sum(0),
+    "prod": lambda L, z, w, x: z.reshape(3, 4).prod(-1),
+    "cumsum": lambda L, z, w, x: z.reshape(3, 4).cumsum(-1),
+    "any_all_nonzero": lambda L, z, w, x: L.cat([
+        (z * (x > 0)).reshape(3, 4).any(0), (z * (x > 0)).all(0, True), (z * (x > 0)).nonzero()[:, 0] > 4]),
+    "scatter": lambda L, z, w, x: z.reshape(3, 4).scatter(-1, L.tensor([[3, 0]] * 3, device=z.device),
+                                                          w.reshape(3, 4)[:, :2]),
+    "scatter_add": lambda L, z, w, x: z.reshape(3, 4).scatter_add(-1, L.tensor([[1, 1]] * 3, device=z.device),
+                                                                  w.reshape(3, 4)[:, 1:3]),
+    "scatter_mean": lambda L, z, w, x: z.reshape(3, 4).scatter_reduce(
+        0, L.tensor([[2, 0, 2, 2]], device=z.device), w.reshape(3, 4)[1:], "mean"),
+    "index_put_acc": lambda L, z, w, x: z.reshape(3, 4).index_put(
+        (L.tensor([2, 0, 2], device=z.device),), w.reshape(3, 4)[0], accumulate=True),
     "mean": lambda L, z, w, x: z.mean(),
     "matmul": lambda L, z, w, x: z.reshape(3, 4) @ w.reshape(4, 3),
     "bmm": lambda L, z, w, x: z.reshape(2, 2, 3).transpose(1, 2) @ w.reshape(2, 2, 3),
@@ -107,7 +126,8 @@ OPS = {
 }
 # the operands without non-finite parts, where the formulas are torch's only up to rounding
 _FINITE = {"exp", "log", "sqrt", "rsqrt", "sin", "cos", "sigmoid", "pow", "polar", "matmul", "bmm", "sum",
-           "mean", "div", "scalar_div", "reciprocal", "sgn", "square", "mixed"}
+           "mean", "exp2", "log2", "log10", "tan", "sinh", "cosh", "tanh", "prod", "cumsum", "scatter_add",
+           "scatter_mean", "index_put_acc", "div", "scalar_div", "reciprocal", "sgn", "square", "mixed"}
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
@@ -123,14 +143,26 @@ def test_elementwise_and_products_against_torch(name):
     _close(_host(got), want)
 
 
+def test_tiny_parts_keep_their_digits():
+    """Parts far below the others (tanh near +-1, sinh of a large real part) to torch's relative accuracy,
+    where the absolute tolerance would pass any small number."""
+    z = torch.tensor([12 + 0.7j, -11 - 2j, 30 + 1j, 1e-3 + 2e-4j, -0.5 + 1e-6j])
+    g = pyfront.tensor(z.tolist(), device="webgpu")
+    for fn in ("tanh", "tan", "exp", "sin", "sinh", "log"):
+        arg_t, arg_g = (z / 10, g / 10) if fn == "tan" else (z, g)
+        # each part on its own (a complex tolerance is relative to the whole number's magnitude)
+        _close(torch.view_as_real(_host(getattr(arg_g, fn)())), torch.view_as_real(getattr(arg_t, fn)()),
+               rtol=2e-5, atol=0)
+
+
 def test_complex128_and_kernelless_ops_are_refused():
     with pytest.raises(TypeError, match=r"^Cannot convert a complex128 Tensor to webgpu: WGSL has no 64-bit "
                                         r"floats\. Convert it with \.cfloat\(\) first\.$"):
         pyfront.tensor([1j], dtype=pyfront.complex128).to("webgpu")
     z = pyfront.tensor([1 + 1j, 2j], device="webgpu")
-    with pytest.raises(RuntimeError, match=r'^"cumsum" has no WebGPU kernel for complex64 tensors yet; move '
+    with pytest.raises(RuntimeError, match=r'^"cumprod" has no WebGPU kernel for complex64 tensors yet; move '
                                            r"the tensors to the cpu device$"):
-        z.cumsum(0)
+        z.cumprod(0)
 
 
 # the transforms: power-of-two lengths (the Stockham kernel), others (the DFT product), several dims,

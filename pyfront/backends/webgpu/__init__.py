@@ -121,7 +121,8 @@ class WebGPUBackend(Backend):
     def run(self, op, inputs, attrs, out_meta):
         launch = LAUNCHERS.get(op.name)
         if launch is not None:
-            cx.check_kernel(op, attrs, [t.dtype for t in inputs if t is not None] + [d for _, d in out_meta])
+            if cx.check_kernel(op, attrs, inputs, out_meta):
+                return cx.paired(self, launch, op, inputs, attrs, out_meta)
             try:
                 storages = launch(self, op, inputs, attrs, out_meta)
             except TooManyDims:

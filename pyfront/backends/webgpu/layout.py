@@ -57,7 +57,10 @@ def wgsl_type(dtype) -> str:
 
 def truth(expr: str, ty: str) -> str:
     """WGSL bool: whether ``expr`` (of WGSL type ``ty``) is non-zero, as torch: a float through
-    common.wgsl's nonzero_f32 (NaN and subnormals true, +-0 false), an integer against 0."""
+    common.wgsl's nonzero_f32 (NaN and subnormals true, +-0 false), a complex number either part, an integer
+    against 0."""
+    if ty == "vec2<f32>":
+        return f"nonzero_c64({expr})"
     return f"nonzero_f32(f32({expr}))" if ty in ("f32", "f16") else f"({expr} != {ty}(0))"
 
 

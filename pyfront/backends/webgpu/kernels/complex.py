@@ -24,18 +24,25 @@ EXPRESSIONS = {
     "sqrt": "csqrt(a)",
     "rsqrt": "cdiv(vec2<f32>(1.0, 0.0), csqrt(a))",
     "pow": "cpow(a, b)",
+    "exp2": "cexp(a * 0.6931471805599453)",  # (exp(z ln 2))
+    "log2": "clog(a) * 1.4426950408889634",
+    "log10": "clog(a) * 0.4342944819032518",
     "sin": "csin(a)",
     "cos": "ccos(a)",
+    "tan": "ctan(a)",
+    "sinh": "csinh(a)",
+    "cosh": "ccosh(a)",
+    "tanh": "ctanh(a)",
     "sigmoid": "cdiv(vec2<f32>(1.0, 0.0), vec2<f32>(1.0, 0.0) + cexp(-a))",
     "eq": "all(a == b)",
     "ne": "!all(a == b)",  # (not any(a != b): naga's != is false for NaN)
     "isnan": "cnan(a)",
     "isinf": "cinf(a)",
     "isfinite": "!cnan(a) && !cinf(a)",
-    "logical_not": "!ctruth(a)",
-    "logical_and": "ctruth(a) && ctruth(b)",
-    "logical_or": "ctruth(a) || ctruth(b)",
-    "logical_xor": "ctruth(a) != ctruth(b)",
+    "logical_not": "!nonzero_c64(a)",
+    "logical_and": "nonzero_c64(a) && nonzero_c64(b)",
+    "logical_or": "nonzero_c64(a) || nonzero_c64(b)",
+    "logical_xor": "nonzero_c64(a) != nonzero_c64(b)",
     "where": "select(c, b, a != 0u)",
 }
 
@@ -68,36 +75,65 @@ def cast(ctype: str, out_dtype) -> str:
     if out_dtype.kind == "c":
         return "a"
     if out_dtype.kind == "b":
-        return "ctruth(a)"
+        return "nonzero_c64(a)"
     return "float_to_int(a.x)" if out_dtype.kind in "iu" else "a.x"
 
 
-# the kernels (besides the elementwise template) that run on complex64 as they are: they move values, or
-# fold them with + (sum's vec2 accumulator); index_put only where it stores (its accumulate adds atomically
-# per float). The rest are refused by name, where their WGSL would not compile
-KERNELS = frozenset("sum index gather take_along cat flip as_strided_scatter copy_slices im2col col2im "
-                    "mm bmm addmm_bias fft_c2c fft_r2c fft_c2r".split())
+# the kernels (besides the elementwise template) that run on complex64 as they are: they move values, test
+# them (nonzero, all, any), or fold them with a vec2 accumulator (sum, prod, cumsum); index_put and scatter
+# where they store. The rest are refused by name, where their WGSL would not compile
+KERNELS = frozenset("sum prod all any nonzero cumsum index gather take_along put_along scatter_write cat "
+                    "flip as_strided_scatter copy_slices im2col col2im mm bmm addmm_bias fft_c2c fft_r2c "
+                    "fft_c2r".split())
+# the kernels that add atomically, one float at a time: they run on the float32 pairs (a complex sum is the
+# sums of its parts), the operand named here (an index along the data's dims) given a last dim of stride 0
+PAIRED = {"scatter_add_write": 1, "scatter_reduce": 1, "index_put": None}
 
 
-def check_kernel(op, attrs, dtypes) -> None:
-    """Refuse ``op``'s kernel where it has none for complex64 among ``dtypes``."""
-    if dt.complex64 not in dtypes or op.name in KERNELS or op.name == "index_put" and not attrs["accumulate"]:
-        return
+def check_kernel(op, attrs, inputs, out_meta) -> bool:
+    """Whether ``op`` runs on the float32 pairs of its complex64 operands (see PAIRED); refuse its kernel
+    where it has none for complex64 and an operand or result is."""
+    if op.name in KERNELS or not (any(t is not None and t.dtype is dt.complex64 for t in inputs)
+                                  or any(d is dt.complex64 for _, d in out_meta)):
+        return False
+    if op.name == "index_put" and not attrs["accumulate"]:
+        return False
+    if op.name in PAIRED and attrs.get("reduce", "sum") in ("sum", "mean"):
+        return True
     raise RuntimeError(f'"{op.name}" has no WebGPU kernel for complex64 tensors yet; move the tensors to the '
                        "cpu device")
 
 
-def parts(backend, t):
-    """(real parts, imaginary parts) of complex64 layout ``t``: float32 layouts over the same buffer (a
-    pending fused result is computed first: its buffer is read as floats)."""
+def paired(backend, launch, op, inputs, attrs, out_meta):
+    """``launch`` (of a PAIRED op) on the float32 pairs of its complex64 operands: each storage it returns is
+    the complex one's bytes."""
+    along = PAIRED[op.name]
+    laid = []
+    for k, t in enumerate(inputs):
+        if t.dtype is dt.complex64:
+            t = _pairs(backend, t)
+        elif k == along:
+            t = Layout(t.storage, (*t.shape, 2), (*t.strides, 0), t.offset, t.dtype)
+        laid.append(t)
+    return launch(backend, op, laid, attrs, [((*shape, 2), dt.float32) for shape, _ in out_meta])
+
+
+def _pairs(backend, t):
+    """Complex64 layout ``t`` as its float32 pairs (a last dim of 2), over the same buffer (a pending fused
+    result is computed first: its buffer is read as floats)."""
     from ..fusion import Pending  # (fusion's template imports this module)
     data = t.storage.data
     if isinstance(data, Pending):
         data.realize()
     floats = Storage(data, backend.device, t.storage.nbytes, lanes=t.storage.lanes)
-    strides = tuple(2 * s for s in t.strides)
-    return (Layout(floats, t.shape, strides, 2 * t.offset, dt.float32),
-            Layout(floats, t.shape, strides, 2 * t.offset + 1, dt.float32))
+    return Layout(floats, (*t.shape, 2), (*(2 * s for s in t.strides), 1), 2 * t.offset, dt.float32)
+
+
+def parts(backend, t):
+    """(real parts, imaginary parts) of complex64 layout ``t``: float32 layouts over the same buffer."""
+    pairs = _pairs(backend, t)
+    return (pairs.view(t.shape, pairs.strides[:-1], pairs.offset),
+            pairs.view(t.shape, pairs.strides[:-1], pairs.offset + 1))
 
 
 def matmul(backend, product, a, b, shape):

@@ -43,7 +43,8 @@ _ZERO_KEY = (f"select(0u, select(j << 1u, ({_LANE_RANK} << 28u) | ((j >> 3u) << 
 _FOLDS = {
     "sum": {"f": ("0.0", "acc + v"), "i": ("0i", "acc + v"), "u": ("0u", "acc + v"),
             "v": ("0.0", "acc + v")},  # (complex64: vec2<f32>, its parts summed apart, as torch's)
-    "prod": {"f": ("1.0", "acc * v"), "i": ("1i", "acc * v"), "u": ("1u", "acc * v")},
+    "prod": {"f": ("1.0", "acc * v"), "i": ("1i", "acc * v"), "u": ("1u", "acc * v"),
+             "v": ("vec2<f32>(1.0, 0.0)", "cmul(acc, v)")},
     "amax": {
         "f": (_NEG_INF, _NAN_MAX),
         "i": ("-2147483647i - 1i", "max(acc, v)"),
