@@ -101,3 +101,26 @@ fn ctan(a: vec2<f32>) -> vec2<f32> {
     let t = ctanh(vec2<f32>(-a.y, a.x));
     return vec2<f32>(t.y, -t.x);
 }
+
+// exp(i pi t), the DFT's twiddle, for |t| <= 2: t is reduced to the nearest quarter turn first, so the turns'
+// own points (1, i, -1, -i) are exact and the rest are a cosine and a sine of |r| <= pi / 4
+fn cispi(t: f32) -> vec2<f32> {
+    let q = round(2.0 * t);
+    let r = 3.1415927 * (t - 0.5 * q);
+    let c = cos_f32(r);
+    let s = sin_f32(r);
+    switch (i32(q) & 3) {
+        case 1: {
+            return vec2<f32>(-s, c);
+        }
+        case 2: {
+            return vec2<f32>(-c, -s);
+        }
+        case 3: {
+            return vec2<f32>(s, -c);
+        }
+        default: {
+            return vec2<f32>(c, s);
+        }
+    }
+}

@@ -9,7 +9,7 @@ struct Params {
     numel: u32,  // butterflies: rows * n / 2
     n: u32,
     ns: u32,  // the length of the transforms this stage combines in pairs: 1, 2, 4, ..., n / 2
-    angle: f32,  // -+2 pi / (2 ns): the sign is the direction
+    direction: f32,  // -1 forward, 1 inverse
     scale: f32,  // applied by the last stage (1 elsewhere): the norm's
 }
 @group(0) @binding(0) var<storage, read> inp: array<vec2<f32>>;
@@ -27,9 +27,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let j = t % halfn;
     let ns = params.ns;
     let k = j % ns;
-    let theta = params.angle * f32(k);
     let a0 = inp[base + j];
-    let a1 = cmul(inp[base + j + halfn], vec2<f32>(cos_f32(theta), sin_f32(theta)));
+    // the twiddle exp(-+i pi k / ns): k / ns is exact (ns is a power of two)
+    let a1 = cmul(inp[base + j + halfn], cispi(params.direction * f32(k) / f32(ns)));
     let at = base + (j / ns) * ns * 2u + k;
     out[at] = (a0 + a1) * params.scale;
     out[at + ns] = (a0 - a1) * params.scale;

@@ -21,11 +21,10 @@ from .matmul import matmul
 
 C64 = dt.complex64
 MAX_LENGTH = 1 << 16  # (a DFT matrix's j k mod n is taken in u32)
-# the twiddle of row j, column k of an n_in x n_out matrix (s0 = n_out, s1 = the transform's length,
-# s2 = +-2 pi / length, s3 = the scale); j k is taken mod the length in integers, so the angle is exact
-# to float32 rounding however large j k
-_TWIDDLE = ("vec2<f32>(cos_f32(s2 * f32((i / s0) * (i % s0) % s1)), "
-            "sin_f32(s2 * f32((i / s0) * (i % s0) % s1))) * s3")
+# the twiddle of row j, column k of an n_in x n_out matrix, exp(-+2 pi i (j k mod n) / n) (s0 = n_out, s1 =
+# the transform's length n, s2 = -1 forward, 1 inverse, s3 = the scale); j k is taken mod n in integers, so
+# the angle is exact to float32 rounding however large j k
+_TWIDDLE = "cispi(s2 * f32(2u * ((i / s0) * (i % s0) % s1)) / f32(s1)) * s3"
 # c2r's: a half spectrum's bins 1 .. ceil(n/2) - 1 stand for their mirror images too, so count twice
 _HERMITIAN = f"{_TWIDDLE} * select(2.0, 1.0, (i / s0) == 0u || 2u * (i / s0) == s1)"
 
@@ -47,9 +46,8 @@ def _dft(backend, rows, n_out, length, forward, scale, expr=_TWIDDLE):
                            f"{length}; move the tensor to the cpu device")
     (m, n_in) = rows.shape
     matrix = dense(backend.allocate(n_in * n_out, C64), (n_in, n_out), C64)
-    step = (-1.0 if forward else 1.0) * 2 * math.pi / length
-    run_elementwise(backend, expr, [], matrix,
-                    scalars=[("u32", n_out), ("u32", length), ("f32", step), ("f32", scale)])
+    run_elementwise(backend, expr, [], matrix, scalars=[("u32", n_out), ("u32", length),
+                                                        ("f32", -1.0 if forward else 1.0), ("f32", scale)])
     (out,) = matmul(backend, None, [rows, matrix], {}, [((m, n_out), C64)])
     return dense(out, (m, n_out), C64)
 
@@ -62,7 +60,7 @@ def _stockham(backend, rows, forward, scale):
     for stage in range(stages):
         ns = 1 << stage
         dst = backend.allocate(m * n, C64)
-        params = dict(numel=m * n // 2, n=n, ns=ns, angle=(-1.0 if forward else 1.0) * math.pi / ns,
+        params = dict(numel=m * n // 2, n=n, ns=ns, direction=-1.0 if forward else 1.0,
                       scale=scale if stage == stages - 1 else 1.0)
         backend.runtime.launch(source, [backend.binding(dense(src, (m, n), C64))],
                                [(dst.data, 0, dst.nbytes)], params, m * n // 2)
