@@ -165,8 +165,8 @@ def test_complex128_and_kernelless_ops_are_refused():
         z.cumprod(0)
 
 
-# the transforms: power-of-two lengths (the Stockham kernel), others (the DFT product), several dims,
-# strided inputs, norms
+# the transforms: power-of-two lengths (the Stockham kernel), others (the DFT product, Bluestein's past
+# 512), several dims, strided inputs, norms
 FFTS = {
     "fft": lambda L, z, x: L.fft.fft(z), "ifft_dim0": lambda L, z, x: L.fft.ifft(z, dim=0, norm="ortho"),
     "fft_n": lambda L, z, x: L.fft.fft(z, n=5, norm="forward"),
@@ -175,6 +175,8 @@ FFTS = {
     "irfft": lambda L, z, x: L.fft.irfft(z[:, :5]), "irfft_n": lambda L, z, x: L.fft.irfft(z, n=9),
     "rfftn": lambda L, z, x: L.fft.rfftn(x), "irfftn": lambda L, z, x: L.fft.irfftn(z[:, :5], s=(6, 8)),
     "hfft": lambda L, z, x: L.fft.hfft(z[:, :3]),
+    "fft_bluestein": lambda L, z, x: L.fft.fft(z[:2], n=600)[:, ::50],  # (past DFT_MAX: Bluestein's)
+    "irfft_bluestein": lambda L, z, x: L.fft.irfft(z[:2], n=1030, norm="forward")[:, 3::97],
     "stft": lambda L, z, x: L.stft(x.reshape(-1), 8, hop_length=4, window=L.hann_window(8, device=x.device),
                                    return_complex=True),
 }

@@ -2,14 +2,15 @@
 contiguous along it.
 
 A power-of-two length takes a radix-2 Stockham FFT (shaders/fft_stockham.wgsl: log2(n) dispatches of one
-butterfly per invocation, rounding errors growing as log n); any other length a product with its DFT matrix,
-made on the GPU from its index (exp(-+2 pi i (j k mod n) / n), the scale folded in) and multiplied by the
-tiled matrix product, whose K chunks bound each invocation's work (DESIGN.md): O(n^2) per row, right for
-the lengths scripts transform that are not powers of two (frames of 400, a prime or two). torch's values
-to float32 rounding.
+butterfly per invocation, rounding errors growing as log n). Other lengths up to DFT_MAX (frames of 400, a
+prime or two) multiply their DFT matrix, made on the GPU from its index (the scale folded in), through the
+tiled matrix product, whose K chunks bound each invocation's work (DESIGN.md); longer ones take Bluestein's
+algorithm, three power-of-two FFTs. c2r transforms the full spectrum its half stands for. torch's values to
+float32 rounding.
 """
 from __future__ import annotations
 
+import cmath
 import math
 
 from .... import dtypes as dt
@@ -20,13 +21,11 @@ from .elementwise import run_elementwise
 from .matmul import matmul
 
 C64 = dt.complex64
-MAX_LENGTH = 1 << 16  # (a DFT matrix's j k mod n is taken in u32)
+DFT_MAX = 512  # lengths (not powers of two) up to this multiply their DFT matrix; longer ones: Bluestein
 # the twiddle of row j, column k of an n_in x n_out matrix, exp(-+2 pi i (j k mod n) / n) (s0 = n_out, s1 =
 # the transform's length n, s2 = -1 forward, 1 inverse, s3 = the scale); j k is taken mod n in integers, so
 # the angle is exact to float32 rounding however large j k
 _TWIDDLE = "cispi(s2 * f32(2u * ((i / s0) * (i % s0) % s1)) / f32(s1)) * s3"
-# c2r's: a half spectrum's bins 1 .. ceil(n/2) - 1 stand for their mirror images too, so count twice
-_HERMITIAN = f"{_TWIDDLE} * select(2.0, 1.0, (i / s0) == 0u || 2u * (i / s0) == s1)"
 
 
 def _scale(norm, forward, n):
@@ -39,21 +38,31 @@ def _fast(n) -> bool:
     return n >= 2 and not n & (n - 1)
 
 
-def _dft(backend, rows, n_out, length, forward, scale, expr=_TWIDDLE):
-    """``rows`` (m x n_in, complex64) times the n_in x n_out DFT matrix of ``length``: m x n_out."""
-    if length > MAX_LENGTH:
-        raise RuntimeError(f"webgpu transforms lengths up to {MAX_LENGTH} that are not powers of two, not "
-                           f"{length}; move the tensor to the cpu device")
-    (m, n_in) = rows.shape
-    matrix = dense(backend.allocate(n_in * n_out, C64), (n_in, n_out), C64)
-    run_elementwise(backend, expr, [], matrix, scalars=[("u32", n_out), ("u32", length),
-                                                        ("f32", -1.0 if forward else 1.0), ("f32", scale)])
+def _transform(backend, rows, n_out, forward, scale):
+    """The first ``n_out`` bins of the transform of each of ``rows`` (m x n complex64, dense from 0)."""
+    m, n = rows.shape
+    if _fast(n):  # the full transform, read up to n_out
+        full = _stockham(backend, rows, forward, scale)
+        return Layout(full.storage, (m, n_out), full.strides, 0, C64)
+    if n <= DFT_MAX:
+        return _dft(backend, rows, n_out, forward, scale)
+    return _bluestein(backend, rows, n_out, forward, scale)
+
+
+def _dft(backend, rows, n_out, forward, scale):
+    """``rows`` (m x n) times the first ``n_out`` columns of the n x n DFT matrix."""
+    m, n = rows.shape
+    matrix = dense(backend.allocate(n * n_out, C64), (n, n_out), C64)
+    direction = -1.0 if forward else 1.0
+    run_elementwise(backend, _TWIDDLE, [], matrix,
+                    scalars=[("u32", n_out), ("u32", n), ("f32", direction), ("f32", scale)])
     (out,) = matmul(backend, None, [rows, matrix], {}, [((m, n_out), C64)])
     return dense(out, (m, n_out), C64)
 
 
 def _stockham(backend, rows, forward, scale):
-    """The FFT of each of ``rows`` (m x n, dense, n a power of two): log2(n) stages between two buffers."""
+    """The FFT of each of ``rows`` (m x n, dense from 0, n a power of two): log2(n) stages between two
+    buffers."""
     m, n = rows.shape
     source = specialise("fft_stockham.wgsl")
     src, stages = rows.storage, n.bit_length() - 1
@@ -68,11 +77,35 @@ def _stockham(backend, rows, forward, scale):
     return dense(src, (m, n), C64)
 
 
-def _full(backend, rows, length, forward, scale):
-    """The transforms of ``rows`` (m x length) in full."""
-    if _fast(length):
-        return _stockham(backend, rows, forward, scale)
-    return _dft(backend, rows, length, length, forward, scale)
+def _bluestein(backend, rows, n_out, forward, scale):
+    """Bluestein's transform of a length n that is not a power of two, as a circular convolution of a power
+    of two >= 2n - 1 (three Stockham FFTs): X_k = w_k sum_j (x_j w_j) conj(w_(k-j)), with the chirp
+    w_k = exp(-+i pi k^2 / n).
+    The chirp comes from the host, k^2 mod 2n in integers and the angle in float64, so it is exact to
+    float32 rounding for any n."""
+    m, n = rows.shape
+    size = 1 << (2 * n - 2).bit_length()
+    sign = -1.0 if forward else 1.0
+    w = [cmath.exp(1j * sign * math.pi * (k * k % (2 * n)) / n) for k in range(n)]
+    mirrored = [0j] * size
+    for k, v in enumerate(w):
+        mirrored[k] = mirrored[-k] = v.conjugate()
+    kernel = _stockham(backend, dense(backend.from_list(mirrored, C64), (1, size), C64), True, 1.0)
+    chirp = backend.from_list(w, C64)
+    padded = dense(backend.allocate(m * size, C64), (m, size), C64)
+    run_elementwise(backend, "vec2<f32>(0.0, 0.0)", [], padded)
+    run_elementwise(backend, "cmul(a, b)", [rows, Layout(chirp, (m, n), (0, 1), 0, C64)],
+                    Layout(padded.storage, (m, n), (size, 1), 0, C64))
+    spectrum = _stockham(backend, padded, True, 1.0)
+    product = dense(backend.allocate(m * size, C64), (m, size), C64)
+    run_elementwise(backend, "cmul(a, b)", [spectrum, Layout(kernel.storage, (m, size), (0, 1), 0, C64)],
+                    product)
+    convolved = _stockham(backend, product, False, 1.0 / size)
+    out = dense(backend.allocate(m * n_out, C64), (m, n_out), C64)
+    run_elementwise(backend, "cmul(a, b) * s0", [Layout(convolved.storage, (m, n_out), (size, 1), 0, C64),
+                                                 Layout(chirp, (m, n_out), (0, 1), 0, C64)], out,
+                    scalars=[("f32", scale)])
+    return out
 
 
 def _along(backend, x, dim, transform, cast="a"):
@@ -97,7 +130,7 @@ def _c2c(backend, x, dims, forward, norm):
     for d in dims:
         n = x.shape[d]
         scale = _scale(norm, forward, n)
-        x = _along(backend, x, d, lambda rows, n=n, scale=scale: _full(backend, rows, n, forward, scale))
+        x = _along(backend, x, d, lambda rows, n=n, scale=scale: _transform(backend, rows, n, forward, scale))
     return x
 
 
@@ -115,15 +148,6 @@ def fft_c2c(backend, op, inputs, attrs, out_meta):
     return [_row_major(backend, _c2c(backend, x, attrs["dims"], attrs["forward"], attrs["norm"]))]
 
 
-def _half(backend, rows, n, norm):
-    """r2c along the rows: the first n // 2 + 1 bins of each."""
-    scale = _scale(norm, True, n)
-    if _fast(n):  # the full transform, read up to its half
-        full = _stockham(backend, rows, True, scale)
-        return Layout(full.storage, (full.shape[0], n // 2 + 1), full.strides, 0, C64)
-    return _dft(backend, rows, n // 2 + 1, n, True, scale)
-
-
 @launcher("fft_r2c")
 def fft_r2c(backend, op, inputs, attrs, out_meta):
     """The half spectrum along the last dim, then the full transforms along the others."""
@@ -132,22 +156,21 @@ def fft_r2c(backend, op, inputs, attrs, out_meta):
         return [backend.allocate(0, C64)]
     dims, norm = attrs["dims"], attrs["norm"]
     n = x.shape[dims[-1]]
-    half = _along(backend, x, dims[-1], lambda rows: _half(backend, rows, n, norm), "vec2<f32>(f32(a), 0.0)")
+    scale = _scale(norm, True, n)
+    half = _along(backend, x, dims[-1], lambda rows: _transform(backend, rows, n // 2 + 1, True, scale),
+                  "vec2<f32>(f32(a), 0.0)")
     return [_row_major(backend, _c2c(backend, half, dims[:-1], True, norm))]
 
 
 def _from_half(backend, rows, n, norm):
     """c2r along the rows (complex64; the real parts are the values): the inverse of the full spectrum each
-    half stands for, or (n not a power of two) the half times the twiddles, its mirrored bins counted twice.
-    Either way the imaginary parts of bin 0 and, for even n, bin n / 2 drop out, as NumPy's and torch's."""
+    half stands for (shaders/fft_hermitian.wgsl: the imaginary parts of bin 0 and, for even n, bin n / 2
+    drop out, as NumPy's and torch's)."""
     m, bins = rows.shape
-    scale = _scale(norm, False, n)
-    if not _fast(n):
-        return _dft(backend, rows, n, n, False, scale, _HERMITIAN)
     full = backend.allocate(m * n, C64)
     backend.runtime.launch(specialise("fft_hermitian.wgsl"), [backend.binding(rows)],
                            [(full.data, 0, full.nbytes)], dict(numel=m * n, n=n, bins=bins), m * n)
-    return _stockham(backend, dense(full, (m, n), C64), False, scale)
+    return _transform(backend, dense(full, (m, n), C64), n, False, _scale(norm, False, n))
 
 
 @launcher("fft_c2r")
