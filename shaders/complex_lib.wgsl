@@ -1,10 +1,7 @@
 // complex64 helpers for elementwise expressions (included by elementwise_lib.wgsl): a complex number is
-// a vec2<f32> (real, imaginary), the float32 pair torch.view_as_real shows. The formulas are torch's CPU
+// a vec2<f32> (real, imaginary), the float32 pair torch.view_as_real shows (its product, cmul, and truth,
+// nonzero_c64, are in common.wgsl, for the scans' and reductions' folds too). The formulas are torch's CPU
 // kernels' (ATen's Vectorized<c10::complex<float>>), so the values agree to float32 rounding.
-
-fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
-    return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
-}
 
 // Both operands scaled by 1 / max(|c|, |d|) first, as torch's vector kernel: no overflow of c^2 + d^2
 // for parts past 1e19, no underflow below 1e-19. A zero divisor gives NaN parts, as torch's.
@@ -123,4 +120,18 @@ fn cispi(t: f32) -> vec2<f32> {
             return vec2<f32>(c, s);
         }
     }
+}
+
+// exp(z) - 1 and log(1 + z) without the cancellation near 0: expm1(x) cos y - 2 sin^2(y / 2) + i e^x sin y,
+// and log|1 + z| as log1p(2x + x^2 + y^2) / 2 + i atan2(y, 1 + x)
+fn cexpm1(a: vec2<f32>) -> vec2<f32> {
+    let h = sin_f32(0.5 * a.y);
+    return vec2<f32>(expm1_f32(a.x) * cos_f32(a.y) - 2.0 * h * h, exp_f32(a.x) * sin_f32(a.y));
+}
+
+fn clog1p(a: vec2<f32>) -> vec2<f32> {
+    if (abs(a.x) > 0.5 || abs(a.y) > 0.5) {  // (no cancellation to avoid; x^2 + 2x could overflow)
+        return clog(a + vec2<f32>(1.0, 0.0));
+    }
+    return vec2<f32>(0.5 * log1p_f32(a.x * (2.0 + a.x) + a.y * a.y), atan2_f32(a.y, 1.0 + a.x));
 }

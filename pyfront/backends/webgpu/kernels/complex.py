@@ -20,6 +20,8 @@ EXPRESSIONS = {
     "reciprocal": "cdiv(vec2<f32>(1.0, 0.0), a)",
     "square": "cmul(a, a)",
     "exp": "cexp(a)",
+    "expm1": "cexpm1(a)",
+    "log1p": "clog1p(a)",
     "log": "clog(a)",
     "sqrt": "csqrt(a)",
     "rsqrt": "cdiv(vec2<f32>(1.0, 0.0), csqrt(a))",
@@ -80,10 +82,10 @@ def cast(ctype: str, out_dtype) -> str:
 
 
 # the kernels (besides the elementwise template) that run on complex64 as they are: they move values, test
-# them (nonzero, all, any), or fold them with a vec2 accumulator (sum, prod, cumsum); index_put and scatter
-# where they store. The rest are refused by name, where their WGSL would not compile
-KERNELS = frozenset("sum prod all any nonzero cumsum index gather take_along put_along scatter_write cat "
-                    "flip as_strided_scatter copy_slices im2col col2im mm bmm addmm_bias fft_c2c fft_r2c "
+# them (nonzero, all, any), or fold them with a vec2 accumulator (sum, prod, cumsum, cumprod); index_put and
+# scatter where they store. The rest are refused by name, where their WGSL would not compile
+KERNELS = frozenset("sum prod all any nonzero cumsum cumprod index gather take_along put_along scatter_write "
+                    "cat flip as_strided_scatter copy_slices im2col col2im mm bmm addmm_bias fft_c2c fft_r2c "
                     "fft_c2r".split())
 # the kernels that add atomically, one float at a time: they run on the float32 pairs (a complex sum is the
 # sums of its parts), the operand named here (an index along the data's dims) given a last dim of stride 0
