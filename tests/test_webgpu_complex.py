@@ -211,5 +211,18 @@ def test_a_long_power_of_two_transform():
     n = 1 << 17
     t = torch.arange(n, dtype=torch.float32)
     x = torch.sin(t * (2 * math.pi * 5 / n)) + 0.5 * torch.cos(t * (2 * math.pi * 1000 / n))
-    got = _host(pyfront.fft.rfft(pyfront.tensor(x.tolist(), device="webgpu")))
-    _close(got, torch.fft.rfft(x), atol=2e-2)
+    spectrum = pyfront.fft.rfft(pyfront.tensor(x.tolist(), device="webgpu"))
+    _close(_host(spectrum), torch.fft.rfft(x), atol=2e-2)
+    _close(_host(pyfront.fft.irfft(spectrum, n=n)), x, atol=1e-5)  # (the Hermitian spectrum's kernel too)
+
+
+def test_long_folds():
+    """Sums, products and scans of 2^18 complex numbers: their multi-pass kernels' complex partials."""
+    n = 1 << 18
+    t = torch.arange(n, dtype=torch.float32)
+    z = torch.polar(1 + 1e-6 * torch.cos(t), t * 1e-3)
+    g = pyfront.polar(1 + 1e-6 * pyfront.arange(n, device="webgpu").float().cos(),
+                      pyfront.arange(n, device="webgpu").float() * 1e-3)
+    _close(_host(g.sum()), z.sum(), atol=1e-2)
+    _close(_host(g.reshape(512, 512).prod(1)), z.reshape(512, 512).prod(1), rtol=1e-3, atol=1e-3)
+    _close(_host(g.cumsum(0)[::4099]), z.cumsum(0)[::4099], atol=1e-2)
