@@ -13,10 +13,16 @@ fn cdiv(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
     return vec2<f32>(a2.x * b2.x + a2.y * b2.y, a2.y * b2.x - a2.x * b2.y) / denom;
 }
 
-// exp(x) (cos y + i sin y), with the float32 functions above (accurate where the built-ins are not)
+// exp(x) (cos y + i sin y), with the float32 functions above (accurate where the built-ins are not), and
+// C's values (Annex G, torch's std::exp) where a part is not finite: e^-inf is 0 whatever y (0 + 0j), a
+// real exponent stays real (exp(inf + 0j) is inf + 0j), e^inf with y infinite or NaN is inf + nanj
 fn cexp(a: vec2<f32>) -> vec2<f32> {
+    let y_finite = !is_nan_f32(a.y) && !is_inf_f32(a.y);
+    if (is_inf_f32(a.x) && !y_finite) {
+        return select(vec2<f32>(a.x, f32_from_bits(0x7fc00000u)), vec2<f32>(0.0, 0.0), a.x < 0.0);
+    }
     let r = exp_f32(a.x);
-    if (a.y == 0.0) {  // a real exponent stays real (exp(inf + 0j) is inf + 0j, not inf + nanj)
+    if (a.y == 0.0) {
         return vec2<f32>(r, a.y);
     }
     return vec2<f32>(r * cos_f32(a.y), r * sin_f32(a.y));
@@ -48,21 +54,56 @@ fn csqrt(a: vec2<f32>) -> vec2<f32> {
     return vec2<f32>(abs(a.y) / (2.0 * t), select(t, -t, sign_bit_f32(a.y)));
 }
 
-// a ** b: torch's kernel squares for an exponent of 2 (a product, exact as mul's), else exp(b log a);
-// 0 ** b is 1 for b = 0 and 0 for a positive real part
+// a ** b as torch's complex pow, C's cpow: exp(b log a) with C's complex product (its number exponents 0,
+// 1, +-0.5, -1 and 2 take their own ops before the kernel: ops/primitives/elementwise.py's pow)
 fn cpow(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
-    if (b.x == 2.0 && b.y == 0.0) {
-        return cmul(a, a);
+    return cexp(cmul_c99(b, clog(a)));
+}
+
+// z * w as C's complex product (Annex G, libgcc's __mulsc3): where both parts of the plain product are NaN
+// but an operand or a partial product is infinite, the infinity is recovered (the NumPy rule's
+// _c99_product): the infinite operand's parts boxed to +-1 and +-0, the other's NaNs to +-0
+fn cmul_c99(z: vec2<f32>, w: vec2<f32>) -> vec2<f32> {
+    let p = cmul(z, w);
+    if (!is_nan_f32(p.x) || !is_nan_f32(p.y)) {
+        return p;
     }
-    if (a.x == 0.0 && a.y == 0.0) {
-        if (b.x == 0.0 && b.y == 0.0) {
-            return vec2<f32>(1.0, 0.0);
-        }
-        if (b.x > 0.0) {
-            return vec2<f32>(0.0, 0.0);
-        }
+    var a = z.x;
+    var b = z.y;
+    var c = w.x;
+    var d = w.y;
+    let z_inf = is_inf_f32(a) || is_inf_f32(b);
+    let w_inf = is_inf_f32(c) || is_inf_f32(d);
+    let partial_inf = is_inf_f32(a * c) || is_inf_f32(b * d) || is_inf_f32(a * d) || is_inf_f32(b * c);
+    if (!z_inf && !w_inf && !partial_inf) {
+        return p;
     }
-    return cexp(cmul(b, clog(a)));
+    if (z_inf) {
+        a = signed_unit(is_inf_f32(a), a);
+        b = signed_unit(is_inf_f32(b), b);
+        c = select(c, signed_unit(false, c), is_nan_f32(c));
+        d = select(d, signed_unit(false, d), is_nan_f32(d));
+    }
+    if (w_inf) {
+        c = signed_unit(is_inf_f32(c), c);
+        d = signed_unit(is_inf_f32(d), d);
+        a = select(a, signed_unit(false, a), is_nan_f32(a));
+        b = select(b, signed_unit(false, b), is_nan_f32(b));
+    }
+    if (!z_inf && !w_inf) {
+        a = select(a, signed_unit(false, a), is_nan_f32(a));
+        b = select(b, signed_unit(false, b), is_nan_f32(b));
+        c = select(c, signed_unit(false, c), is_nan_f32(c));
+        d = select(d, signed_unit(false, d), is_nan_f32(d));
+    }
+    let inf = f32_from_bits(0x7f800000u);
+    return vec2<f32>(inf * (a * c - b * d), inf * (a * d + b * c));
+}
+
+// +-1 (one) or +-0 with the sign of x
+fn signed_unit(one: bool, x: f32) -> f32 {
+    let m = select(0.0, 1.0, one);
+    return select(m, -m, sign_bit_f32(x));
 }
 
 // sin(x + iy) = sin x cosh y + i cos x sinh y; cos(x + iy) = cos x cosh y - i sin x sinh y

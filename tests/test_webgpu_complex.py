@@ -159,6 +159,22 @@ def test_tiny_parts_keep_their_digits():
                rtol=2e-5, atol=0)
 
 
+def test_pow_and_exp_take_cs_values_at_zero_and_infinity():
+    """torch's complex pow is C's cpow, exp(y log x) with C's complex product (infinities recovered) and C's
+    exp (e^-inf is 0 whatever the angle): 0j ** 0 tensor exponents are NaN, 0j ** -1 inf + nanj."""
+    inf, nan = math.inf, math.nan
+    bases = [0j, 0j, 0j, 0j, 0j, complex(inf, nan), complex(inf, 0), complex(-inf, 1), complex(2, inf),
+             -2 + 0j, 1e30 + 1e30j, complex(nan, 1)]
+    powers = [2 + 0j, 0j, 0.5 + 0j, -1 + 0j, 1j, -3 + 0j, 2 + 1j, 1 + 0j, 0.5j, 0.5 + 0j, 2 + 0j, 2 + 0j]
+    want = torch.pow(torch.tensor(bases), torch.tensor(powers))
+    got = pyfront.pow(pyfront.tensor(bases, device="webgpu"), pyfront.tensor(powers, device="webgpu"))
+    _close(torch.view_as_real(_host(got)), torch.view_as_real(want), rtol=1e-5, atol=1e-6)
+    edges = [complex(inf, nan), complex(inf, inf), complex(-inf, inf), complex(inf, 1), complex(nan, 0),
+             complex(-inf, nan)]
+    _close(torch.view_as_real(_host(pyfront.tensor(edges, device="webgpu").exp())),
+           torch.view_as_real(torch.tensor(edges).exp()), rtol=0, atol=0)
+
+
 def test_complex128_and_kernelless_ops_are_refused():
     with pytest.raises(TypeError, match=r"^Cannot convert a complex128 Tensor to webgpu: WGSL has no 64-bit "
                                         r"floats\. Convert it with \.cfloat\(\) first\.$"):
