@@ -3,14 +3,23 @@
 // nonzero_c64, are in common.wgsl, for the scans' and reductions' folds too). The formulas are torch's CPU
 // kernels' (ATen's Vectorized<c10::complex<float>>), so the values agree to float32 rounding.
 
-// Both operands scaled by 1 / max(|c|, |d|) first, as torch's vector kernel: no overflow of c^2 + d^2
-// for parts past 1e19, no underflow below 1e-19. A zero divisor gives NaN parts, as torch's.
+// (a + bi) / (c + di) by Smith's algorithm, as c10::complex's operator/ (torch's complex div and reciprocal
+// kernels) and NumPy's: the ratio of the divisor's smaller part to its larger first, so c^2 + d^2 never
+// overflows or underflows; a zero divisor gives a / 0 and b / 0 (inf + infj, or NaN for 0 / 0), as there
 fn cdiv(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
-    let scale = max(abs(b.x), abs(b.y));
-    let a2 = a / scale;
-    let b2 = b / scale;
-    let denom = b2.x * b2.x + b2.y * b2.y;
-    return vec2<f32>(a2.x * b2.x + a2.y * b2.y, a2.y * b2.x - a2.x * b2.y) / denom;
+    let abs_c = abs(b.x);
+    let abs_d = abs(b.y);
+    if (abs_c >= abs_d) {
+        if (abs_c == 0.0 && abs_d == 0.0) {
+            return vec2<f32>(a.x / abs_c, a.y / abs_d);
+        }
+        let rat = b.y / b.x;
+        let scl = 1.0 / (b.x + b.y * rat);
+        return vec2<f32>((a.x + a.y * rat) * scl, (a.y - a.x * rat) * scl);
+    }
+    let rat = b.x / b.y;
+    let scl = 1.0 / (b.y + b.x * rat);
+    return vec2<f32>((a.x * rat + a.y) * scl, (a.y * rat - a.x) * scl);
 }
 
 // exp(x) (cos y + i sin y), with the float32 functions above (accurate where the built-ins are not), and
@@ -42,10 +51,14 @@ fn cinf(a: vec2<f32>) -> bool {
 }
 
 // the principal square root: sqrt((|z| + |x|) / 2) on the side of x, the other part from it (no
-// cancellation either way); sqrt(0 +- 0j) keeps the imaginary part's sign
+// cancellation either way); sqrt(0 +- 0j) keeps the imaginary part's sign, and an infinite imaginary part
+// gives inf + that, whatever x (C's csqrt, torch's)
 fn csqrt(a: vec2<f32>) -> vec2<f32> {
     if (a.x == 0.0 && a.y == 0.0) {
         return vec2<f32>(0.0, a.y);
+    }
+    if (is_inf_f32(a.y)) {
+        return vec2<f32>(f32_from_bits(0x7f800000u), a.y);
     }
     let t = sqrt_f32((hypot_f32(a.x, a.y) + abs(a.x)) * 0.5);
     if (a.x >= 0.0) {

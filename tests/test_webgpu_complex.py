@@ -159,9 +159,10 @@ def test_tiny_parts_keep_their_digits():
                rtol=2e-5, atol=0)
 
 
-def test_pow_and_exp_take_cs_values_at_zero_and_infinity():
-    """torch's complex pow is C's cpow, exp(y log x) with C's complex product (infinities recovered) and C's
-    exp (e^-inf is 0 whatever the angle): 0j ** 0 tensor exponents are NaN, 0j ** -1 inf + nanj."""
+def test_special_values_are_cs():
+    """torch's complex kernels are C's at zero, infinity and NaN: pow is cpow, exp(y log x) with C's complex
+    product (infinities recovered) and C's exp (e^-inf is 0 whatever the angle), so 0j ** 0 tensor exponents
+    are NaN and 0j ** -1 inf + nanj; division is Smith's, 1 / 0j inf + nanj; csqrt(x + infj) is inf + infj."""
     inf, nan = math.inf, math.nan
     bases = [0j, 0j, 0j, 0j, 0j, complex(inf, nan), complex(inf, 0), complex(-inf, 1), complex(2, inf),
              -2 + 0j, 1e30 + 1e30j, complex(nan, 1)]
@@ -169,10 +170,16 @@ def test_pow_and_exp_take_cs_values_at_zero_and_infinity():
     want = torch.pow(torch.tensor(bases), torch.tensor(powers))
     got = pyfront.pow(pyfront.tensor(bases, device="webgpu"), pyfront.tensor(powers, device="webgpu"))
     _close(torch.view_as_real(_host(got)), torch.view_as_real(want), rtol=1e-5, atol=1e-6)
+    divisors = [0j, 0j, 1 + 1j, complex(inf, inf), complex(inf, 0), 1 + 1j, complex(0, -0.0), 0.25 + 7j,
+                complex(-0.0, 0), 1e30 - 1e30j, 1e-30 + 1e-30j, complex(nan, 0)]
+    want = torch.tensor(bases) / torch.tensor(divisors)
+    got = pyfront.tensor(bases, device="webgpu") / pyfront.tensor(divisors, device="webgpu")
+    _close(torch.view_as_real(_host(got)), torch.view_as_real(want), rtol=1e-5, atol=1e-6)
     edges = [complex(inf, nan), complex(inf, inf), complex(-inf, inf), complex(inf, 1), complex(nan, 0),
-             complex(-inf, nan)]
-    _close(torch.view_as_real(_host(pyfront.tensor(edges, device="webgpu").exp())),
-           torch.view_as_real(torch.tensor(edges).exp()), rtol=0, atol=0)
+             complex(-inf, nan), 0j, complex(-0.0, 0.0), complex(-inf, 2), complex(2, -inf), 1 + 1j]
+    for fn in ("exp", "sqrt", "reciprocal", "rsqrt", "sigmoid"):  # (the last three: C's 1 / 0j is inf + nanj)
+        _close(torch.view_as_real(_host(getattr(pyfront.tensor(edges, device="webgpu"), fn)())),
+               torch.view_as_real(getattr(torch.tensor(edges), fn)()), rtol=1e-6, atol=0)
 
 
 def test_complex128_and_kernelless_ops_are_refused():

@@ -17,14 +17,12 @@ EXPRESSIONS = {
     "mul": "cmul(a, b)",
     "div": "cdiv(a, b)",
     "neg": "-a",
-    "reciprocal": "cdiv(vec2<f32>(1.0, 0.0), a)",
     "square": "cmul(a, a)",
     "exp": "cexp(a)",
     "expm1": "cexpm1(a)",
     "log1p": "clog1p(a)",
     "log": "clog(a)",
     "sqrt": "csqrt(a)",
-    "rsqrt": "cdiv(vec2<f32>(1.0, 0.0), csqrt(a))",
     "pow": "cpow(a, b)",
     "exp2": "cexp(a * 0.6931471805599453)",  # (exp(z ln 2))
     "log2": "clog(a) * 1.4426950408889634",
@@ -35,7 +33,6 @@ EXPRESSIONS = {
     "sinh": "csinh(a)",
     "cosh": "ccosh(a)",
     "tanh": "ctanh(a)",
-    "sigmoid": "cdiv(vec2<f32>(1.0, 0.0), vec2<f32>(1.0, 0.0) + cexp(-a))",
     "eq": "all(a == b)",
     "ne": "!all(a == b)",  # (not any(a != b): naga's != is false for NaN)
     "isnan": "cnan(a)",
@@ -49,18 +46,26 @@ EXPRESSIONS = {
 }
 
 
-# add and sub are torch's complex add kernel, a + alpha * b with alpha the complex +-1 times b as a complex
-# product (ops/primitives/elementwise.py's _complex_sum: so 0j + (1 + infj) is nan + infj there and here).
-# alpha's parts are parameters: a compiler folds 0 * x to 0 where it sees the zero, and the NaN is lost
+# the expressions with a complex constant, its parts the parameters s0, s1: a compiler folds 0 * x and 0 / x
+# to 0 where it sees the zero (lavapipe does), and torch's NaN is lost. add and sub are torch's complex add
+# kernel, a + alpha * b with alpha the complex +-1 times b as a complex product (ops/primitives/
+# elementwise.py's _complex_sum: so 0j + (1 + infj) is nan + infj there and here); reciprocal's 1 / 0j is
+# inf + nanj, as torch's
 _ADD = "a + cmul(vec2<f32>(s0, s1), b)"
-SUMS = {"add": 1.0, "sub": -1.0}
+WITH_CONSTANT = {
+    "add": (_ADD, 1.0), "sub": (_ADD, -1.0),
+    "reciprocal": ("cdiv(vec2<f32>(s0, s1), a)", 1.0),
+    "rsqrt": ("cdiv(vec2<f32>(s0, s1), csqrt(a))", 1.0),
+    "sigmoid": ("cdiv(vec2<f32>(s0, s1), vec2<f32>(s0, s1) + cexp(-a))", 1.0),
+}
 
 
 def expression(op) -> tuple[str, tuple]:
     """(the WGSL of elementwise ``op`` on complex64 operands, its scalars), or a refusal naming the way
     out."""
-    if op.name in SUMS:
-        return _ADD, (("f32", SUMS[op.name]), ("f32", 0.0))
+    if op.name in WITH_CONSTANT:
+        expr, real = WITH_CONSTANT[op.name]
+        return expr, (("f32", real), ("f32", 0.0))
     expr = EXPRESSIONS.get(op.name, "a" if op.wgsl == "a" else None)  # (a copy: clone, relaid, ...)
     if expr is None:
         raise RuntimeError(f'"{op.name}" has no WebGPU kernel for complex64 tensors yet; move the tensors to '
