@@ -7,12 +7,20 @@
 // kernels) and NumPy's: the ratio of the divisor's smaller part to its larger first, so c^2 + d^2 never
 // overflows or underflows; a zero divisor gives a / 0 and b / 0 (inf + infj, or NaN for 0 / 0), as there
 fn cdiv(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+    // NaN told by its bits first: compilers fold the comparisons below as if it could not occur
+    let nan = f32_from_bits(0x7fc00000u);
+    if (cnan(b)) {
+        return vec2<f32>(nan, nan);
+    }
     let abs_c = abs(b.x);
     let abs_d = abs(b.y);
+    if (abs_c == 0.0 && abs_d == 0.0) {
+        return vec2<f32>(a.x / abs_c, a.y / abs_d);
+    }
+    if (cnan(a)) {
+        return vec2<f32>(nan, nan);
+    }
     if (abs_c >= abs_d) {
-        if (abs_c == 0.0 && abs_d == 0.0) {
-            return vec2<f32>(a.x / abs_c, a.y / abs_d);
-        }
         let rat = b.y / b.x;
         let scl = 1.0 / (b.x + b.y * rat);
         return vec2<f32>((a.x + a.y * rat) * scl, (a.y - a.x * rat) * scl);

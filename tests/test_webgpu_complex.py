@@ -172,9 +172,12 @@ def test_special_values_are_cs():
     _close(torch.view_as_real(_host(got)), torch.view_as_real(want), rtol=1e-5, atol=1e-6)
     divisors = [0j, 0j, 1 + 1j, complex(inf, inf), complex(inf, 0), 1 + 1j, complex(0, -0.0), 0.25 + 7j,
                 complex(-0.0, 0), 1e30 - 1e30j, 1e-30 + 1e-30j, complex(nan, 0)]
-    want = torch.tensor(bases) / torch.tensor(divisors)
-    got = pyfront.tensor(bases, device="webgpu") / pyfront.tensor(divisors, device="webgpu")
-    _close(torch.view_as_real(_host(got)), torch.view_as_real(want), rtol=1e-5, atol=1e-6)
+    for divisor in (divisors, [d.real for d in divisors]):  # (a real one cast in the fused chain)
+        want = torch.tensor(bases) / torch.tensor(divisor)
+        got = pyfront.tensor(bases, device="webgpu") / pyfront.tensor(divisor, device="webgpu")
+        _close(torch.view_as_real(_host(got)), torch.view_as_real(want), rtol=1e-5, atol=1e-6)
+    _close(torch.view_as_real(_host(pyfront.tensor(bases, device="webgpu").sgn())),
+           torch.view_as_real(torch.tensor(bases).sgn()), rtol=1e-5, atol=1e-6)
     edges = [complex(inf, nan), complex(inf, inf), complex(-inf, inf), complex(inf, 1), complex(nan, 0),
              complex(-inf, nan), 0j, complex(-0.0, 0.0), complex(-inf, 2), complex(2, -inf), 1 + 1j]
     for fn in ("exp", "sqrt", "reciprocal", "rsqrt", "sigmoid"):  # (the last three: C's 1 / 0j is inf + nanj)

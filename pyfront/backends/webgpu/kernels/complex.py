@@ -73,17 +73,18 @@ def expression(op) -> tuple[str, tuple]:
     return expr, ()
 
 
-def cast(ctype: str, out_dtype) -> str:
-    """to_copy's expression from compute type ``ctype`` to ``out_dtype`` where either is complex: a real
-    number gains a zero imaginary part; a complex one keeps its real part (torch warns, at the op), and is
-    true where either part is non-zero."""
+def cast(ctype: str, out_dtype) -> tuple[str, tuple]:
+    """(to_copy's expression, its scalars) from compute type ``ctype`` to ``out_dtype`` where either is
+    complex: a real number gains a zero imaginary part (a parameter: a zero the compiler sees in a fused
+    chain lets it fold the NaN tests of what follows, as (nan + 0j) / ... giving 0); a complex one keeps its
+    real part (torch warns, at the op), and is true where either part is non-zero."""
     if ctype != COMPLEX:
-        return "vec2<f32>(f32(a), 0.0)"
+        return "vec2<f32>(f32(a), s0)", (("f32", 0.0),)
     if out_dtype.kind == "c":
-        return "a"
+        return "a", ()
     if out_dtype.kind == "b":
-        return "nonzero_c64(a)"
-    return "float_to_int(a.x)" if out_dtype.kind in "iu" else "a.x"
+        return "nonzero_c64(a)", ()
+    return ("float_to_int(a.x)" if out_dtype.kind in "iu" else "a.x"), ()
 
 
 # the kernels (besides the elementwise template) that run on complex64 as they are: they move values, test

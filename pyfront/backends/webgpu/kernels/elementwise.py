@@ -138,7 +138,7 @@ def plan(op, dtypes, attrs, out_dtype):
     if ctype == "f16" and not native:
         ctype = "f32"
     if op.name == "to_copy" and cx.COMPLEX in (ctype, wgsl_type(out_dtype)):
-        return cx.cast(ctype, out_dtype), (), out_dtype.kind == "b", widen
+        return (*cx.cast(ctype, out_dtype), out_dtype.kind == "b", widen)
     expr, scalars = expression(op, attrs, ctype)
     bool_expr = op.extra.get("dtype_rule") == "bool" or (op.name == "to_copy" and out_dtype.kind == "b")
     if op.name == "to_copy" and out_dtype.kind == "b":
