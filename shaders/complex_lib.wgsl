@@ -127,29 +127,95 @@ fn signed_unit(one: bool, x: f32) -> f32 {
     return select(m, -m, sign_bit_f32(x));
 }
 
-// sin(x + iy) = sin x cosh y + i cos x sinh y; cos(x + iy) = cos x cosh y - i sin x sinh y
+// sin z = -i sinh(iz), cos z = cosh(iz): C's identities, so their special values are csinh's and ccosh's,
+// but for sin's infinite imaginary part beside a NaN real one, +inf as glibc's csin gives it
 fn csin(a: vec2<f32>) -> vec2<f32> {
-    return vec2<f32>(sin_f32(a.x) * cosh_f32(a.y), cos_f32(a.x) * sinh_f32(a.y));
+    let t = csinh(vec2<f32>(-a.y, a.x));
+    return vec2<f32>(t.y, select(-t.x, abs(t.x), is_nan_f32(t.y)));
 }
 
 fn ccos(a: vec2<f32>) -> vec2<f32> {
-    return vec2<f32>(cos_f32(a.x) * cosh_f32(a.y), -(sin_f32(a.x) * sinh_f32(a.y)));
+    return ccosh(vec2<f32>(-a.y, a.x));
 }
 
-// sinh(x + iy) = sinh x cos y + i cosh x sin y; cosh(x + iy) = cosh x cos y + i sinh x sin y
+fn finite_f32(x: f32) -> bool {
+    return !is_nan_f32(x) && !is_inf_f32(x);
+}
+
+// sinh(x + iy) = sinh x cos y + i cosh x sin y; cosh(x + iy) = cosh x cos y + i sinh x sin y (a real
+// argument's imaginary part stays its zero, where sinh x overflows too); past finite parts C's values
+// (Annex G, glibc's, torch's std::sinh and std::cosh): an infinite x gives +-inf cis y (inf + nanj where y
+// is not finite), a zero x with y not finite 0 + nanj (cosh: nan + 0j), NaN elsewhere
 fn csinh(a: vec2<f32>) -> vec2<f32> {
-    return vec2<f32>(sinh_f32(a.x) * cos_f32(a.y), cosh_f32(a.x) * sin_f32(a.y));
+    let nan = f32_from_bits(0x7fc00000u);
+    if (finite_f32(a.x) && a.y == 0.0) {
+        return vec2<f32>(sinh_f32(a.x), a.y);
+    }
+    if (finite_f32(a.x) && finite_f32(a.y)) {
+        return vec2<f32>(sinh_f32(a.x) * cos_f32(a.y), cosh_f32(a.x) * sin_f32(a.y));
+    }
+    if (is_inf_f32(a.x)) {
+        if (a.y == 0.0) {
+            return a;
+        }
+        if (finite_f32(a.y)) {
+            return vec2<f32>(a.x * cos_f32(a.y), abs(a.x) * sin_f32(a.y));
+        }
+        return vec2<f32>(abs(a.x), nan);
+    }
+    if (a.x == 0.0 && !is_nan_f32(a.x)) {
+        return vec2<f32>(a.x, nan);
+    }
+    if (a.y == 0.0 && !is_nan_f32(a.y)) {
+        return vec2<f32>(nan, a.y);
+    }
+    return vec2<f32>(nan, nan);
 }
 
 fn ccosh(a: vec2<f32>) -> vec2<f32> {
-    return vec2<f32>(cosh_f32(a.x) * cos_f32(a.y), sinh_f32(a.x) * sin_f32(a.y));
+    let nan = f32_from_bits(0x7fc00000u);
+    if (finite_f32(a.x) && a.y == 0.0) {
+        return vec2<f32>(cosh_f32(a.x), select(a.y, -a.y, a.x < 0.0));
+    }
+    if (finite_f32(a.x) && finite_f32(a.y)) {
+        return vec2<f32>(cosh_f32(a.x) * cos_f32(a.y), sinh_f32(a.x) * sin_f32(a.y));
+    }
+    if (is_inf_f32(a.x)) {
+        if (a.y == 0.0) {
+            return vec2<f32>(abs(a.x), select(a.y, -a.y, a.x < 0.0));
+        }
+        if (finite_f32(a.y)) {
+            return vec2<f32>(abs(a.x) * cos_f32(a.y), a.x * sin_f32(a.y));
+        }
+        return vec2<f32>(abs(a.x), nan);
+    }
+    if ((a.x == 0.0 && !is_nan_f32(a.x)) || (a.y == 0.0 && !is_nan_f32(a.y))) {
+        return vec2<f32>(nan, 0.0);
+    }
+    return vec2<f32>(nan, nan);
 }
 
 // tanh(x + iy) = (sinh 2x + i sin 2y) / (cosh 2x + cos 2y); past |x| = 10 the real part is +-1 to float32
-// and the imaginary part 2 sin 2y e^-2|x| (the quotient would overflow to inf / inf)
+// and the imaginary part 2 sin 2y e^-2|x| (the quotient would overflow to inf / inf); C's values past finite
+// parts: +-1 + 0j for an infinite x, 0 + nanj for a zero x with y not finite, NaN elsewhere
 fn ctanh(a: vec2<f32>) -> vec2<f32> {
+    let nan = f32_from_bits(0x7fc00000u);
+    if (is_inf_f32(a.x)) {
+        let zero = select(0.0, 0.0 * sin_f32(2.0 * a.y), finite_f32(a.y));  // (its sign: sin 2y's)
+        return vec2<f32>(select(1.0, -1.0, a.x < 0.0), zero);
+    }
+    if (!finite_f32(a.x) || !finite_f32(a.y)) {
+        if (a.x == 0.0 && !is_nan_f32(a.x)) {
+            return vec2<f32>(a.x, nan);
+        }
+        if (a.y == 0.0 && !is_nan_f32(a.y)) {
+            return vec2<f32>(nan, a.y);
+        }
+        return vec2<f32>(nan, nan);
+    }
     if (abs(a.x) > 10.0) {
-        return vec2<f32>(select(1.0, -1.0, a.x < 0.0), 4.0 * sin_f32(a.y) * cos_f32(a.y) * exp_f32(-2.0 * abs(a.x)));
+        let im = 4.0 * sin_f32(a.y) * cos_f32(a.y) * exp_f32(-2.0 * abs(a.x));
+        return vec2<f32>(select(1.0, -1.0, a.x < 0.0), im);
     }
     let d = cosh_f32(2.0 * a.x) + cos_f32(2.0 * a.y);
     return vec2<f32>(sinh_f32(2.0 * a.x) / d, sin_f32(2.0 * a.y) / d);
@@ -192,6 +258,9 @@ fn cexpm1(a: vec2<f32>) -> vec2<f32> {
 }
 
 fn clog1p(a: vec2<f32>) -> vec2<f32> {
+    if (cnan(a)) {  // (torch's: NaN in both parts, where log's C rules would keep an infinite one)
+        return vec2<f32>(f32_from_bits(0x7fc00000u), f32_from_bits(0x7fc00000u));
+    }
     if (abs(a.x) > 0.5 || abs(a.y) > 0.5) {  // (no cancellation to avoid; x^2 + 2x could overflow)
         return clog(a + vec2<f32>(1.0, 0.0));
     }

@@ -185,6 +185,20 @@ def test_special_values_are_cs():
                torch.view_as_real(getattr(torch.tensor(edges), fn)()), rtol=1e-6, atol=0)
 
 
+# every pair of parts from zeros, finite numbers, infinities, NaN and an overflowing one
+_PARTS = (0.0, -0.0, 1.5, -2.0, math.inf, -math.inf, math.nan, 1e30)
+_GRID = [complex(x, y) for x in _PARTS for y in _PARTS[:-1]]
+
+
+@pytest.mark.parametrize("fn", ["exp", "expm1", "exp2", "log", "log1p", "log2", "log10", "sqrt", "rsqrt",
+                                "reciprocal", "sigmoid", "sin", "cos", "tan", "sinh", "cosh", "tanh"])
+def test_unary_special_values_are_torchs(fn):
+    """C's values (Annex G, glibc's, what torch's kernels call) where a part is 0, inf or NaN."""
+    got = _host(getattr(pyfront.tensor(_GRID, device="webgpu"), fn)())
+    want = getattr(torch.tensor(_GRID), fn)()
+    _close(torch.view_as_real(got), torch.view_as_real(want), rtol=1e-4, atol=1e-6)
+
+
 def test_complex128_and_kernelless_ops_are_refused():
     with pytest.raises(TypeError, match=r"^Cannot convert a complex128 Tensor to webgpu: WGSL has no 64-bit "
                                         r"floats\. Convert it with \.cfloat\(\) first\.$"):
