@@ -376,3 +376,39 @@ def test_bessel_series_stops_once_its_terms_round_away(order):
     for name in ("i0", "special.i0e", "special.i1", "special.i1e"):
         ours = eval(f"pyfront.{name}")(pyfront.tensor(wide))
         torch.testing.assert_close(ours.numpy(), eval(f"torch.{name}")(torch.tensor(wide)).numpy(), equal_nan=True)
+
+
+@pytest.mark.parametrize("name", ["prod", "cumprod"])
+def test_product_gradients_run_the_formula_of_their_input_alone(name):
+    """prod's and cumprod's backward pick a formula by whether the input holds a zero (torch's choice): on the
+    cpu, with no graph of the gradient recorded, only the picked one runs (no exclusive products, no running
+    count of zeros for an input without one)."""
+    x = pyfront.randn(4, 5, requires_grad=True)
+    events = _aten_events(lambda: getattr(x, name)(1).sum().backward())
+    assert "aten::cat" not in events and "aten::where" not in events, events
+
+
+def _product_cases(rng):
+    plain = rng.uniform(-2, 2, (3, 4, 5))
+    yield plain
+    for p in (0.05, 0.4):  # a zero in some rows, two or more in others
+        yield np.where(rng.random(plain.shape) < p, rng.choice([0.0, -0.0], plain.shape), plain)
+    yield rng.choice(_SPECIAL.astype(np.float64), plain.shape)
+    yield rng.choice(_SPECIAL[2:].astype(np.float64), plain.shape)  # NaN and inf, no zero
+
+
+def test_product_gradients_match_torch_on_edge_values():
+    rng = np.random.default_rng(5)
+    calls = [lambda m, x: x.prod(), lambda m, x: x.prod(1), lambda m, x: x.prod(-1, keepdim=True),
+             lambda m, x: x.permute(2, 0, 1).prod(0), lambda m, x: x.cumprod(0), lambda m, x: x.cumprod(2),
+             lambda m, x: x.permute(2, 0, 1).cumprod(1)]
+    for a in _product_cases(rng):
+        for dtype in ("float32", "float64"):
+            for call in calls:
+                grads = []
+                for lib in (pyfront, torch):
+                    x = lib.tensor(a.astype(dtype), requires_grad=True)
+                    y = call(lib, x)
+                    (y * lib.tensor(np.linspace(-1, 1, y.numel()).reshape(tuple(y.shape)).astype(dtype))).sum().backward()
+                    grads.append(x.grad.numpy())
+                np.testing.assert_allclose(*grads, rtol=1e-5, atol=1e-6, equal_nan=True)
