@@ -74,6 +74,8 @@ def _rows(input, dim):
 
 def _lexsort(rows):
     """The stable order of ``rows`` compared column by column (the first column decides first)."""
+    if rows.device.type == "cpu" and not rows.dtype.is_complex:  # (complex: the argsort's refusal below)
+        return apply(red.lexsort_op, rows)  # one kernel, not a sort per column
     n, m = rows.shape
     perm = arange(n, device=rows.device)
     for k in range(m - 1, -1, -1):  # a stable sort by each later column first

@@ -559,6 +559,16 @@ _argsort = register(OpDef("argsort", "other", lambda x, dim, descending: [(x.sha
                           None, torch_name="argsort", samples=samples.argsort))
 
 
+def _lexsort_np(np, rows):
+    """The stable order of ``rows`` (n, m) compared column by column, the first deciding first (NaN last, -0.0
+    and 0.0 equal, as the stable argsort's): NumPy's lexsort takes its last key first."""
+    return np.lexsort(rows.T[::-1]) if rows.shape[1] else np.arange(rows.shape[0])
+
+
+# unique(dim=...)'s row order on the cpu in one kernel (composite/sets.py: a stable argsort per column elsewhere)
+lexsort_op = register(OpDef("lexsort", "other", lambda rows: [((rows.shape[0],), dt.int64)], _lexsort_np, None))
+
+
 def _torch_order_np(np, x, dim, how, k, descending, sorted_):
     from .tie_order import torch_order
     return torch_order(x, dim, how, k, descending, sorted_)
