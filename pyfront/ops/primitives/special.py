@@ -205,7 +205,8 @@ def _bessel_np(np, x, order, scaled=False):
             total = total * np.exp(-small)
         far = ~(ax <= 30)  # (NaN too)
         asym = np.zeros_like(ax)
-        asym[far] = _bessel_asymptotic(np, ax[far], order, scaled)
+        if far.any():
+            asym[far] = _bessel_asymptotic(np, ax[far], order, scaled)
         out = np.where(ax <= 30, total, asym)
         return np.where(x < 0, -out, out) if order else out
 
@@ -213,13 +214,16 @@ def _bessel_np(np, x, order, scaled=False):
 def _bessel_power_series(np, small, order):
     """sum (small/2)^(2k+order) / (k! (k+order)!) for k < 130, in that order of additions. The loop stops
     once no later term can change any total: every term is 0, or below a quarter of its total's ulp
-    (< total 2^-54, which rounds away) while the terms at least halve from there on."""
+    (< total 2^-54, which rounds away) while the terms at least halve from there on (tested every 4th term:
+    the terms after that one add nothing either)."""
     quarter_square = (small / 2) ** 2
     term = (small / 2) ** order / math.factorial(order)
     total = term.copy()
     for k in range(1, 130):
         term = term * quarter_square / (k * (k + order))
         total = total + term
+        if k % 4:
+            continue
         halving = quarter_square <= (k + 1) * (k + 1 + order) / 2
         if np.all((term == 0) | ((term < total * 2.0 ** -54) & halving)):
             break
