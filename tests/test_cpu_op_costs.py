@@ -440,3 +440,19 @@ def test_unique_along_a_dim_matches_torch_on_edge_values():
                     continue
                 for got, w in zip(pyfront.unique(pyfront.tensor(a), **kw), want):
                     _same(got, w)
+
+
+def test_product_gradients_under_vmap_test_each_sample():
+    """Under vmap the input may be batched: the zero test is per sample (a select), never one host read."""
+    a = np.random.default_rng(7).uniform(-2, 2, (3, 4))
+    a[1, 2] = 0.0
+    got, want = [], []
+    for lib, out in ((pyfront, got), (torch, want)):
+        for name in ("prod", "cumprod"):
+            def one(v, lib=lib, name=name):
+                f = (lambda u: u.prod()) if name == "prod" else (lambda u: u.cumprod(0))
+                _, pull = lib.func.vjp(f, v)
+                return pull(lib.ones(() if name == "prod" else (4,), dtype=lib.float64))[0]
+            out.append(lib.func.vmap(one)(lib.tensor(a)).numpy())
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-12)

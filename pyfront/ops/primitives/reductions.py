@@ -123,10 +123,10 @@ def _exclusive_products_over(x, dims):
 def _by_zeros(x, with_zeros, without, without_first=False):
     """PyTorch's choice of a gradient formula by whether ``x`` holds a zero (two thunks). On the cpu, with no
     graph of the gradient to record, the test is read on the host and one formula runs (the values the
-    select gives); else both run and a select picks (no read-back on a GPU, and a graph through both, its
-    nodes made in the order given: a double backward adds its NaN in that order)."""
+    select gives); else (a GPU: no read-back; a vmap: a test per sample; a graph: through both, its nodes
+    made in the order given, as a double backward adds its NaN in that order) both run and a select picks."""
     zero_any = (x == 0).any()
-    if x._storage.device.type == "cpu" and not is_grad_enabled() and not _DUAL[0]:
+    if x._storage.device.type == "cpu" and not is_grad_enabled() and not _DUAL[0] and not zero_any._batched:
         return with_zeros() if zero_any.item() else without()
     if without_first:
         plain = without()
