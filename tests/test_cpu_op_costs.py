@@ -456,3 +456,25 @@ def test_product_gradients_under_vmap_test_each_sample():
             out.append(lib.func.vmap(one)(lib.tensor(a)).numpy())
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
+def test_embedding_leaves_its_index_check_to_the_cpu_lookup():
+    """On the cpu index_select refuses a bad index itself, with embedding's text: no min/max and read-backs."""
+    weight, idx = pyfront.randn(50, 4), pyfront.randint(0, 50, (7,))
+    events = _aten_events(lambda: pyfront.nn.functional.embedding(idx, weight))
+    assert "aten::min" not in events and "aten::max" not in events, events
+
+
+@pytest.mark.parametrize("kw", [{}, {"padding_idx": 1}, {"scale_grad_by_freq": True}, {"sparse": True}])
+def test_embedding_refuses_bad_indices_as_torch(kw):
+    for lib_idx in ([-1], [5], [0, 7], [[1, -6]], []):
+        for dtype in ("int64", "int32"):
+            outcomes = []
+            for lib in (pyfront, torch):
+                weight = lib.tensor(np.arange(15.0).reshape(5, 3), requires_grad=True)
+                try:
+                    out = lib.nn.functional.embedding(lib.tensor(lib_idx, dtype=getattr(lib, dtype)), weight, **kw)
+                    outcomes.append(("ok", out.detach().numpy().tolist()))
+                except Exception as e:  # noqa: BLE001 (compared with torch's)
+                    outcomes.append((type(e).__name__, str(e)))
+            assert outcomes[0] == outcomes[1], (lib_idx, dtype, outcomes)
