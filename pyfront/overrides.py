@@ -5,7 +5,7 @@ property whose arguments include a Tensor subclass or a duck type with a ``__tor
 or made while a ``TorchFunctionMode`` is entered, goes to their ``__torch_function__`` instead.
 
 The plain case costs nothing more than it did: nothing looks at a call's arguments until a program first
-defines a Tensor subclass that dispatches, enters a mode, or hands a function a duck type (``_ON``).
+defines a Tensor subclass that dispatches, enters a mode, or hands a function a duck type (``ON``).
 Namespace functions are wrapped once (``install``), each wrapper testing that flag first (a duck type
 is noticed on the failure it causes before then). Tensor's own methods are never wrapped: a dispatching
 subclass gets its twins (``_twins_on``), and Tensor holds them only while a mode is entered.
@@ -35,7 +35,7 @@ class _State(threading.local):
 _STATE = _State()
 # whether any call needs to look at its arguments (the one test the plain case pays): set for good by a
 # dispatching subclass, a mode entered (in any thread) or a duck type seen
-_ON = [False]
+ON = [False]
 _MODES_ENTERED = [0]  # modes entered, all threads together: Tensor holds its twins while any is
 
 
@@ -56,7 +56,7 @@ def _dispatches(cls) -> bool:
         kind = _KIND[cls] = tf is not None and tf is not _disabled_torch_function_impl \
             and getattr(tf, "__func__", tf) is not _disabled_torch_function_impl
         if kind and not issubclass(cls, Tensor):
-            _ON[0] = True  # a duck type: from now every call looks
+            ON[0] = True  # a duck type: from now every call looks
     return kind
 
 
@@ -97,16 +97,43 @@ class PythonLevel(str):
 
 
 # -- dispatch ---------------------------------------------------------------------------------------------
-def _call(func, fn, args, kwargs, name: str):
-    """``fn(*args, **kwargs)``, or what the innermost mode's and then the dispatching arguments'
-    ``__torch_function__`` make of ``func`` (the public callable) called so."""
+PASS = object()  # _route's "no override: run the call as it is"
+
+
+def _route(func, args, kwargs, name: str | None):
+    """What the innermost mode's, then the dispatching arguments', ``__torch_function__`` make of ``func``
+    (the public callable) called with ``args`` and ``kwargs``; PASS where none is to run."""
     state = _STATE
     if state.disabled:
-        return fn(*args, **kwargs)
+        return PASS
     overloaded = () if state.no_subclasses else _overloaded(args, kwargs)
     if not overloaded and not state.modes:
-        return fn(*args, **kwargs)
+        return PASS
     return _dispatch(func, overloaded, args, kwargs, name)
+
+
+def _call(func, fn, args, kwargs, name: str):
+    """``fn(*args, **kwargs)`` (a Tensor method's twin), where no override takes it as ``func``."""
+    result = _route(func, args, kwargs, name)
+    return fn(*args, **kwargs) if result is PASS else result
+
+
+_NAMES: dict = {}  # a public function -> its name in torch's error (install)
+
+
+def intercept(public, args, kwargs):
+    """A public function's outermost wrapper asks this first, where ``ON[0]``: its override's result, or
+    PASS (run the call)."""
+    return _route(public, args, kwargs, _NAMES.get(public))
+
+
+def on_failure(public, args, kwargs):
+    """A public function's plain call failed: where an argument dispatches (a duck type's first call, which
+    turns ``ON`` on), its override's result; else PASS (the caller raises the failure). A wrapper inside
+    the public function passes it on (PASS), for the public one's own."""
+    if public not in _NAMES:
+        return PASS
+    return intercept(public, args, kwargs)
 
 
 def _dispatch(func, overloaded, args, kwargs, name: str | None):
@@ -137,20 +164,23 @@ def _dispatch(func, overloaded, args, kwargs, name: str | None):
                     f"TORCH_LOGS=not_implemented")
 
 
-def _public(fn, name: str | None):
-    """``fn`` as a public function that dispatches (``name``: torch's in its error)."""
+def _public(fn):
+    """``fn`` as a public function that dispatches."""
     @functools.wraps(fn)
     def public(*args, **kwargs):
-        if _ON[0]:
-            return _call(public, fn, args, kwargs, name)
+        if ON[0] and (result := intercept(public, args, kwargs)) is not PASS:
+            return result
         try:  # (free where nothing is raised; without an empty **kwargs, which costs a dict copy)
             return fn(*args, **kwargs) if kwargs else fn(*args)
         except Exception:
-            if not _overloaded(args, kwargs):  # (a duck type, its first failure: _dispatches sets _ON)
+            if (result := on_failure(public, args, kwargs)) is PASS:
                 raise
-        return _call(public, fn, args, kwargs, name)
-    public.__torch_public__ = True
+        return result
     return public
+
+
+# the public functions whose own outermost wrapper asks intercept and on_failure (outarg's): not wrapped again
+AWARE: set = set()
 
 
 _OVERRIDABLE: dict = {}  # namespace (a module, or Tensor) -> its public callables that dispatch
@@ -194,13 +224,13 @@ def install(module, names, prefix: str | None, ignored=frozenset()) -> None:
     namespace, listed = vars(module), _OVERRIDABLE.setdefault(module, [])
     for name in names:
         fn = namespace.get(name)
-        if not callable(fn) or isinstance(fn, type) or getattr(fn, "__torch_public__", False):
+        if not callable(fn) or isinstance(fn, type) or fn in _NAMES:
             continue
         if name in ignored:
             _IGNORED.append(fn)
             continue
-        shown = prefix(name) if callable(prefix) else prefix + name
-        namespace[name] = public = _public(fn, shown)
+        public = namespace[name] = fn if fn in AWARE else _public(fn)
+        _NAMES[public] = prefix(name) if callable(prefix) else prefix + name
         listed.append(public)
         while fn is not None:  # (what a class read of it before it was wrapped, argcheck's too)
             _PUBLIC.setdefault(fn, public)
@@ -252,6 +282,8 @@ def install_tensor() -> None:
     for name, value in vars(Tensor).items():
         if _is_method(name, value):
             _ORIGINALS[name] = value
+            if value in AWARE:  # (argcheck's and autocast's: ``plain.add(sub)`` dispatches too)
+                _NAMES[value] = "torch.Tensor." + name
     _NOWRAP.add(Tensor.grad.__get__)
     _OVERRIDABLE[Tensor] = [_func_of(name) for name in _ORIGINALS]
 
@@ -318,7 +350,7 @@ def _twins_on(cls) -> None:
 def subclass_defined(cls) -> None:
     """Tensor.__init_subclass__: a subclass that dispatches gets its twins, and every call looks from now."""
     if _ORIGINALS and _dispatches(cls):
-        _ON[0] = True
+        ON[0] = True
         _twins_on(cls)
 
 
@@ -351,7 +383,7 @@ _SWAP = threading.Lock()
 
 
 def _push_mode(mode) -> None:
-    _ON[0] = True
+    ON[0] = True
     with _SWAP:
         if not _MODES_ENTERED[0]:
             for name, twin in _twins().items():

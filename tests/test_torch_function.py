@@ -38,6 +38,7 @@ LOGGED = {
     "add_number": lambda L, x, w: x + 1,
     "radd_number": lambda L, x, w: 1 + x,
     "rsub_plain": lambda L, x, w: w.T - x,  # (plain on the left: torch's __sub__ dispatches on x)
+    "plain_self": lambda L, x, w: w.T.add(x),  # (a plain tensor's method dispatches on its argument)
     "getitem": lambda L, x, w: x[0],
     "method": lambda L, x, w: x.mul(2).abs(),
     "property": lambda L, x, w: x.T,
@@ -130,6 +131,7 @@ DUCK_CALLS = {
     "unhandled_F": lambda L, d, t: L.nn.functional.relu(d),  # (torch's Python function: its own words)
     "unhandled_F_builtin": lambda L, d, t: L.nn.functional.gelu(d),
     "unhandled_linalg": lambda L, d, t: L.linalg.det(d),
+    "method": lambda L, d, t: t.add(d),
     "operator": lambda L, d, t: t + d,  # (Python's refusal: torch's __add__ gives NotImplemented)
 }
 
