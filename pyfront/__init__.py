@@ -154,8 +154,7 @@ from . import _C  # noqa: E402,F401  (torch._C.DisableTorchFunctionSubclass, ...
 
 overrides.install(_sys.modules[__name__], [n for n in list(globals()) if not n.startswith("_")], "torch.",
                   overrides.TORCH_IGNORED)
-overrides.install(nn.functional, [n for n in vars(nn.functional) if not n.startswith("_")], overrides.f_name,
-                  overrides.F_IGNORED)
+overrides.install(nn.functional, [n for n in vars(nn.functional) if not n.startswith("_")], overrides.f_name)
 overrides.install(linalg, linalg.__all__, "torch.linalg.linalg_")
 overrides.install(fft, fft.__all__, "torch.fft.fft_")
 overrides.install(special, special.__all__, "torch.special.special_")

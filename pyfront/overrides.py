@@ -20,7 +20,8 @@ from .tensor import Tensor
 
 __all__ = ["get_ignored_functions", "get_overridable_functions", "handle_torch_function", "has_torch_function",
            "has_torch_function_unary", "has_torch_function_variadic", "is_tensor_like",
-           "is_tensor_method_or_property", "wrap_torch_function", "TorchFunctionMode", "resolve_name"]
+           "is_tensor_method_or_property", "wrap_torch_function", "TorchFunctionMode", "BaseTorchFunctionMode",
+           "resolve_name"]
 
 
 class _State(threading.local):
@@ -122,23 +123,18 @@ _NAMES: dict = {}  # a public function -> its name in torch's error (install)
 
 
 def intercept(public, args, kwargs):
-    """A public function's outermost wrapper asks this first, where ``ON[0]``: its override's result, or
-    PASS (run the call)."""
-    return _route(public, args, kwargs, _NAMES.get(public))
-
-
-def on_failure(public, args, kwargs):
-    """A public function's plain call failed: where an argument dispatches (a duck type's first call, which
-    turns ``ON`` on), its override's result; else PASS (the caller raises the failure). A wrapper inside
-    the public function passes it on (PASS), for the public one's own."""
-    if public not in _NAMES:
-        return PASS
-    return intercept(public, args, kwargs)
+    """A public function's outermost wrapper asks this first, where ``ON[0]``, and where its plain call
+    failed (a duck type's first call, which turns ``ON`` on): its override's result, or PASS (run the call,
+    or raise its failure); PASS too for a wrapper inside a public function (the public one asks), or one
+    torch never dispatches (get_ignored_functions)."""
+    name = _NAMES.get(public, PASS)
+    return PASS if name is PASS else _route(public, args, kwargs, name)
 
 
 def _dispatch(func, overloaded, args, kwargs, name: str | None):
     """torch's handle_torch_function: the mode first (popped while it runs, so what it calls goes on to the
-    next), then each overloaded argument's type; ``name`` None: a Python function's error (its module)."""
+    next), then each overloaded argument's type; ``name``: torch's for the function in its error (None or
+    PythonLevel: handle_torch_function's error)."""
     types = tuple(type(a) for a in overloaded)
     kwargs = kwargs or {}
     state = _STATE
@@ -173,13 +169,14 @@ def _public(fn):
         try:  # (free where nothing is raised; without an empty **kwargs, which costs a dict copy)
             return fn(*args, **kwargs) if kwargs else fn(*args)
         except Exception:
-            if (result := on_failure(public, args, kwargs)) is PASS:
+            if (result := intercept(public, args, kwargs)) is PASS:
                 raise
         return result
     return public
 
 
-# the public functions whose own outermost wrapper asks intercept and on_failure (outarg's): not wrapped again
+# the wrappers that ask intercept themselves (outarg's, argcheck's, autocast's): a public function that is one
+# is not wrapped again
 AWARE: set = set()
 
 
@@ -197,15 +194,12 @@ TORCH_IGNORED = frozenset((
     "initial_seed is_anomaly_check_nan_enabled is_anomaly_enabled is_autocast_cache_enabled "
     "is_autocast_cpu_enabled is_autocast_enabled is_deterministic_algorithms_warn_only_enabled "
     "is_grad_enabled is_inference_mode_enabled is_storage is_tensor is_vulkan_available is_warn_always_enabled "
-    "load manual_seed promote_types result_type save seed set_anomaly_enabled set_autocast_cache_enabled "
+    "load manual_seed promote_types save seed set_anomaly_enabled set_autocast_cache_enabled "
     "set_autocast_cpu_dtype set_autocast_cpu_enabled set_autocast_dtype set_autocast_enabled "
     "set_autocast_gpu_dtype set_default_device set_default_dtype set_default_tensor_type "
     "set_deterministic_debug_mode set_float32_matmul_precision set_flush_denormal set_num_interop_threads "
     "set_num_threads set_printoptions set_rng_state set_warn_always typename use_deterministic_algorithms vmap "
     "from_dlpack").split())
-# torch.nn.functional's that call a Tensor method (which dispatches) or are no tensor function
-F_IGNORED = frozenset(("assert_int_or_pair hardsigmoid hardswish sigmoid tanh upsample upsample_bilinear "
-                       "upsample_nearest").split())
 
 
 def f_name(name: str) -> str:
@@ -217,10 +211,10 @@ def f_name(name: str) -> str:
     return "torch.nn." + key[len("_nn."):] if key.startswith("_nn.") else "torch." + key
 
 
-def install(module, names, prefix: str | None, ignored=frozenset()) -> None:
-    """Make the functions ``names`` of ``module`` dispatch; ``prefix`` names them in torch's error
-    ("torch.", "torch.linalg.linalg_"; None: a Python function's error, F.*'s); ``ignored``: those torch
-    never dispatches (get_ignored_functions)."""
+def install(module, names, prefix, ignored=frozenset()) -> None:
+    """Make the functions ``names`` of ``module`` dispatch (those whose own wrapper asks, AWARE, as they are);
+    ``prefix`` names them in torch's error ("torch.", "torch.linalg.linalg_", or a function of the name:
+    f_name); ``ignored``: those torch never dispatches (get_ignored_functions)."""
     namespace, listed = vars(module), _OVERRIDABLE.setdefault(module, [])
     for name in names:
         fn = namespace.get(name)
@@ -264,7 +258,8 @@ _NOT_METHODS = frozenset((
     "__torch_function__", "__class_getitem__", "__subclasshook__", "__sizeof__", "__dir__", "__reduce__",
     "__reduce_ex__", "__getstate__", "__setstate__", "__deepcopy__", "__copy__", "__hash__", "__class__",
     "__instancecheck__", "__array_priority__", "__module__", "__doc__", "__dict__", "__weakref__",
-    "__annotations__", "__slots__", "as_subclass", "_make"))
+    "__annotations__", "__slots__", "as_subclass", "_make",
+    "__iter__"))  # (torch's iterates by dim() and unbind(0), which dispatch)
 _ORIGINALS: dict = {}  # name -> Tensor's own attribute, as install_tensor found it
 # the properties whose value torch's default __torch_function__ hands back unconverted
 _NOWRAP: set = set()
@@ -299,34 +294,43 @@ def _func_of(name: str, tensor_holds: bool = False):
 
 # the reflected operators: ``plain - sub`` reaches the subclass's ``__rsub__`` first (Python's rule for a
 # subclass's operator), where torch's ``__sub__`` dispatched on it: presented as that
-_REFLECTED = {f"__r{op}__": f"__{op}__" for op in
-              "add sub mul truediv floordiv mod pow matmul and or xor lshift rshift".split()}
+_OPS = "add sub mul truediv floordiv mod pow matmul and or xor lshift rshift".split()
+_REFLECTED = {f"__r{op}__": f"__{op}__" for op in _OPS}
+
+
+# the binary operators: a TypeError in one (no override took it) is NotImplemented, so Python tries the other
+# operand or raises its own "unsupported operand", as torch's
+_BINARY = frozenset({*(f"__{kind}{op}__" for kind in ("", "r", "i") for op in _OPS),
+                     *(f"__{op}__" for op in "eq ne lt le gt ge".split())})
 
 
 def _twin(name: str, value):
-    fname = _OPERATOR_FUNCS.get(name, name)
-    shown = "torch.Tensor." + fname
+    """Tensor's method, operator or property ``value`` as a subclass's (or, in a mode, Tensor's) own, which
+    asks its overrides first."""
+    shown = "torch.Tensor." + _OPERATOR_FUNCS.get(name, name)
     if isinstance(value, property):
         getter = value.fget
 
         def get(self):
-            return _call(_func_of(name, True), getter, (self,), {}, shown)
+            return _call(_func_of(name, True), getter, (self,), {}, shown + ".__get__")
         return property(get, value.fset, value.fdel, value.__doc__)
-    if name in _REFLECTED:
-        forward = _REFLECTED[name]
 
-        @functools.wraps(value)
-        def reflected(self, other):
-            if isinstance(other, Tensor):  # (a plain tensor on the left: its operator, as torch's)
-                return _call(_func_of(forward, True), _ORIGINALS[forward], (other, self), {},
-                             "torch.Tensor." + _OPERATOR_FUNCS.get(forward, forward))
-            return _call(_func_of(name, True), value, (self, other), {}, shown)
-        return reflected
-
-    @functools.wraps(value)
     def method(*args, **kwargs):
         return _call(_func_of(name, True), value, args, kwargs, shown)
-    return method
+
+    def reflected(self, other):
+        if isinstance(other, Tensor):  # (a plain tensor on the left: its operator, as torch's)
+            forward = _REFLECTED[name]
+            return _call(_func_of(forward, True), _ORIGINALS[forward], (other, self), {},
+                         "torch.Tensor." + _OPERATOR_FUNCS.get(forward, forward))
+        return method(self, other)
+
+    def binary(self, other):
+        try:
+            return (reflected if name in _REFLECTED else method)(self, other)
+        except TypeError:
+            return NotImplemented
+    return functools.wraps(value)(binary if name in _BINARY else method)
 
 
 _TWINS: dict = {}
@@ -377,6 +381,13 @@ class TorchFunctionMode:
     def push(cls, *args, **kwargs):
         warnings.warn("`Mode.push()` is no longer necessary and can be replaced with just `with Mode()`")
         return cls(*args, **kwargs)
+
+
+class BaseTorchFunctionMode(TorchFunctionMode):
+    """A mode that runs every call as it is (a base for modes that override a few)."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        return func(*args, **(kwargs or {}))
 
 
 _SWAP = threading.Lock()

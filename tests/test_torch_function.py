@@ -44,22 +44,33 @@ LOGGED = {
     "property": lambda L, x, w: x.T,
     "shape": lambda L, x, w: x.shape,
     "tolist": lambda L, x, w: x.tolist(),
+    "iterate": lambda L, x, w: list(x),  # (torch's __iter__: dim() and unbind(0) dispatch)
+    "len": lambda L, x, w: len(x),
     "stack_list": lambda L, x, w: L.stack([w.T, x]),  # inside a list
     "cat_tuple": lambda L, x, w: L.cat((w.T, x)),  # inside a tuple
     "max_dim": lambda L, x, w: L.max(x, 1),  # a namedtuple of results
     "split": lambda L, x, w: x.split(1),
     "linalg": lambda L, x, w: L.linalg.norm(x),
+    # torch's Python F functions that call the Tensor method (logged by its name), and one torch's
+    # get_ignored_functions lists but whose binding dispatches
+    "F_python": lambda L, x, w: [L.nn.functional.sigmoid(x), L.nn.functional.tanh(x),
+                                 L.nn.functional.hardswish(x)],
+    "result_type": lambda L, x, w: L.result_type(x, 1),
     "keyword": lambda L, x, w: L.sum(input=x),
     "where": lambda L, x, w: L.where(x > 0, x, w.T),
 }
 
 
 def _record(result):
+    """``result``'s kind and values (to 6 digits: sigmoid's and tanh's last bits are not torch's), a dtype's
+    name."""
     if isinstance(result, (tuple, list)):
         return type(result).__name__, [_record(r) for r in result]
+    if isinstance(result, float):
+        return float(f"{result:.6g}")
     if hasattr(result, "tolist"):
-        return type(result).__name__, result.tolist()
-    return type(result).__name__, result
+        return type(result).__name__, _record(result.tolist())
+    return type(result).__name__, str(result)
 
 
 @pytest.mark.parametrize("action", LOGGED)
@@ -241,4 +252,30 @@ def test_disabled_impl_keeps_a_subclass_plain():
             __torch_function__ = L._C._disabled_torch_function_impl
         q = L.ones(2).as_subclass(Quiet)
         return [type(r).__name__ for r in (q + 1, L.sin(q), q.sum())], L.overrides.has_torch_function((q,))
+    both(scenario)
+
+
+def test_operators_when_every_override_refuses():
+    """A binary operator no override takes is NotImplemented (Python's own TypeError, or == falling back to
+    identity); a unary one and a property raise torch's TypeError."""
+    def scenario(L):
+        class Refusing(L.Tensor):
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                return NotImplemented
+        b = L.ones(2).as_subclass(Refusing)
+        calls = [lambda: b == 1, lambda: b != 1, lambda: b < 1, lambda: 1 - b, lambda: b ** 2, lambda: 2 ** b,
+                 lambda: b @ b, lambda: b / 2, lambda: -b, lambda: abs(b), lambda: b.shape, lambda: b.sum()]
+        return [_outcome(call) for call in calls]
+    both(scenario)
+
+
+def test_base_mode_and_resolve_name():
+    def scenario(L):
+        a = L.tensor([1.0, -2.0])
+        with L.overrides.BaseTorchFunctionMode():
+            r = L.nn.functional.relu(a + a)
+        o = L.overrides
+        return (r.tolist(), [o.resolve_name(f) for f in (L.add, L.Tensor.add, L.nn.functional.relu, L.linalg.norm,
+                                                         L.fft.fft, len)])
     both(scenario)

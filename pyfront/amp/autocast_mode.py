@@ -22,7 +22,7 @@ import threading
 
 from .. import dtypes as dt
 from .._warnings import warn
-from ..overrides import AWARE, ON, PASS, intercept, on_failure
+from ..overrides import AWARE, ON, PASS, intercept
 from ..tensor import Tensor
 
 # torch's autocast lists (aten/src/ATen/autocast_mode.cpp), by the names pyfront's functions have
@@ -167,7 +167,7 @@ def _wrap(fn, name: str):
             try:  # (free where nothing is raised)
                 return fn(*args, **kwargs)
             except Exception:
-                if (result := on_failure(op, args, kwargs)) is PASS:
+                if (result := intercept(op, args, kwargs)) is PASS:
                     raise
             return result
         kind = _device_type(args, kwargs)

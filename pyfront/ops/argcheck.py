@@ -20,7 +20,7 @@ from numbers import Number
 
 from .. import dtypes as dt
 from ..device import device
-from ..overrides import AWARE, ON, PASS, intercept, on_failure
+from ..overrides import AWARE, ON, PASS, intercept
 from ..random import Generator
 from ..shape import LONG_LONG_MAX, LONG_LONG_MIN, check_long_long, index_like, reads_as_int, single_int_list
 from ..tensor import Tensor
@@ -789,7 +789,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     return fn(*again, **kwargs)
                 raise
         except TypeError as e:
-            if (result := on_failure(checked, args, kwargs)) is not PASS:  # (a duck type's first call)
+            if (result := intercept(checked, args, kwargs)) is not PASS:  # (a duck type's first call)
                 return result
             # (a torch function's own refusal of a keyword, ops/arity.py; else, and where torch dispatches
             # on a flag to one of its Python functions, the name of the one refusing it)
@@ -817,7 +817,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         # refused something else first, which torch's parser, or its Python function's first look at the
         # tensors, comes before: tensordot(t, 1, ...)'s dims, smooth_l1_loss(1, t, beta=-1)'s beta)
         except (AttributeError, StopIteration, RuntimeError, ValueError, IndexError) as e:
-            if (result := on_failure(checked, args, kwargs)) is not PASS:
+            if (result := intercept(checked, args, kwargs)) is not PASS:
                 return result
             if method or (refusal := _not_a_tensor(key, name, params, args, kwargs, e)) is None:
                 raise

@@ -23,7 +23,7 @@ from .. import dtypes as dt
 from .._warnings import warn
 from ..dtypes import cpp_name, scalar_name
 from ..autograd import is_grad_enabled, no_grad
-from ..overrides import AWARE, ON, PASS, intercept, on_failure
+from ..overrides import AWARE, ON, PASS, intercept
 from ..strides_order import non_overlapping_and_dense
 from ..tensor import Tensor
 from . import return_types
@@ -457,7 +457,7 @@ def _with_out(fn, name: str):
             try:  # (free where nothing is raised)
                 return fn(*args, **kwargs) if kwargs else fn(*args)
             except Exception as e:
-                if (result := on_failure(op, args, kwargs)) is not PASS:
+                if (result := intercept(op, args, kwargs)) is not PASS:
                     return result
                 if not isinstance(e, TypeError) or (torchs := missing_argument(name, fn, args, kwargs, e)) is e:
                     raise
