@@ -62,6 +62,7 @@ def _dispatches(cls) -> bool:
 
 
 _SEQUENCES = (list, tuple)
+_PLAIN = frozenset((Tensor, int, float, bool, type(None), str))  # (never dispatch: no cache look-up)
 
 
 def _overloaded(args, kwargs=None) -> list:
@@ -70,7 +71,7 @@ def _overloaded(args, kwargs=None) -> list:
     found = []
     for v in (*args, *kwargs.values()) if kwargs else args:
         cls = type(v)
-        if cls is Tensor:
+        if cls in _PLAIN:
             continue
         if cls in _SEQUENCES:
             for w in v:
@@ -104,10 +105,14 @@ PASS = object()  # _route's "no override: run the call as it is"
 def _route(func, args, kwargs, name: str | None):
     """What the innermost mode's, then the dispatching arguments', ``__torch_function__`` make of ``func``
     (the public callable) called with ``args`` and ``kwargs``; PASS where none is to run."""
+    overloaded = _overloaded(args, kwargs)
+    if not overloaded and not _MODES_ENTERED[0]:  # (the commonest call: no thread-local read)
+        return PASS
     state = _STATE
     if state.disabled:
         return PASS
-    overloaded = () if state.no_subclasses else _overloaded(args, kwargs)
+    if state.no_subclasses:
+        overloaded = ()
     if not overloaded and not state.modes:
         return PASS
     return _dispatch(func, overloaded, args, kwargs, name)
@@ -128,7 +133,15 @@ def intercept(public, args, kwargs):
     or raise its failure); PASS too for a wrapper inside a public function (the public one asks), or one
     torch never dispatches (get_ignored_functions)."""
     name = _NAMES.get(public, PASS)
-    return PASS if name is PASS else _route(public, args, kwargs, name)
+    if name is PASS:
+        return PASS
+    if not kwargs and not _MODES_ENTERED[0]:  # (plain tensors and numbers: decided here, a call less)
+        for v in args:
+            if type(v) not in _PLAIN:
+                break
+        else:
+            return PASS
+    return _route(public, args, kwargs, name)
 
 
 def _dispatch(func, overloaded, args, kwargs, name: str | None):
