@@ -63,6 +63,7 @@ def _dispatches(cls) -> bool:
 
 _SEQUENCES = (list, tuple)
 _PLAIN = frozenset((Tensor, int, float, bool, type(None), str))  # (never dispatch: no cache look-up)
+_DATA = frozenset((int, float, bool, complex, list, tuple))
 
 
 def _overloaded(args, kwargs=None) -> list:
@@ -75,7 +76,10 @@ def _overloaded(args, kwargs=None) -> list:
             continue
         if cls in _SEQUENCES:
             for w in v:
-                if type(w) is not Tensor and _dispatches(type(w)):
+                kind = type(w)
+                if kind in _DATA:  # (a list of numbers is data, torch.tensor's: never a list of tensors)
+                    break
+                if kind is not Tensor and _dispatches(kind):
                     _add(found, w)
         elif _dispatches(cls):
             _add(found, v)

@@ -1,6 +1,9 @@
 """``torch._C``: the names of torch's C module that programs use directly (the ``__torch_function__``
 protocol's switches, overrides.py); the rest of torch's bindings pyfront has in their public homes."""
 from ..overrides import _STATE, _disabled_torch_function_impl, _is_torch_function_mode_enabled  # noqa: F401
+from ..overrides import has_torch_function as _has_torch_function  # noqa: F401
+from ..overrides import has_torch_function_unary as _has_torch_function_unary  # noqa: F401
+from ..overrides import has_torch_function_variadic as _has_torch_function_variadic  # noqa: F401
 
 
 class _Switch:
