@@ -46,6 +46,8 @@ LOGGED = {
     "tolist": lambda L, x, w: x.tolist(),
     "iterate": lambda L, x, w: list(x),  # (torch's __iter__: dim() and unbind(0) dispatch)
     "len": lambda L, x, w: len(x),
+    "str": lambda L, x, w: str(x),
+    "format": lambda L, x, w: f"{x}",
     "stack_list": lambda L, x, w: L.stack([w.T, x]),  # inside a list
     "cat_tuple": lambda L, x, w: L.cat((w.T, x)),  # inside a tuple
     "max_dim": lambda L, x, w: L.max(x, 1),  # a namedtuple of results
