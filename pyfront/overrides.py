@@ -1,4 +1,4 @@
-"""``torch.overrides``: the ``__torch_function__`` protocol, as torch's (torch/overrides.py, torch/_tensor.py).
+"""``torch.overrides``: the ``__torch_function__`` protocol, as torch's (its overrides.py and _tensor.py).
 
 A call of a public function (torch.*, F.*, torch.linalg/fft/special.*) or of a Tensor method, operator or
 property whose arguments include a Tensor subclass or a duck type with a ``__torch_function__`` of its own,
@@ -18,10 +18,10 @@ import warnings
 
 from .tensor import Tensor
 
-__all__ = ["get_ignored_functions", "get_overridable_functions", "handle_torch_function", "has_torch_function",
-           "has_torch_function_unary", "has_torch_function_variadic", "is_tensor_like",
-           "is_tensor_method_or_property", "wrap_torch_function", "TorchFunctionMode", "BaseTorchFunctionMode",
-           "resolve_name"]
+__all__ = ["get_ignored_functions", "get_overridable_functions", "handle_torch_function",
+           "has_torch_function", "has_torch_function_unary", "has_torch_function_variadic", "is_tensor_like",
+           "is_tensor_method_or_property", "wrap_torch_function", "TorchFunctionMode",
+           "BaseTorchFunctionMode", "resolve_name"]
 
 
 class _State(threading.local):
@@ -204,18 +204,21 @@ _IGNORED: list = []
 # torch's functions that take no part in the protocol (get_ignored_functions), but its factories, which
 # modes see: the state of the process, its flags and its random generator, names of types
 TORCH_IGNORED = frozenset((
-    "are_deterministic_algorithms_enabled autocast_decrement_nesting autocast_increment_nesting broadcast_shapes "
+    "are_deterministic_algorithms_enabled autocast_decrement_nesting autocast_increment_nesting "
+    "broadcast_shapes "
     "can_cast clear_autocast_cache compile get_autocast_cpu_dtype get_autocast_dtype get_autocast_gpu_dtype "
     "get_default_device get_default_dtype get_deterministic_debug_mode get_device_module "
     "get_float32_matmul_precision get_num_interop_threads get_num_threads get_rng_state get_printoptions "
     "initial_seed is_anomaly_check_nan_enabled is_anomaly_enabled is_autocast_cache_enabled "
     "is_autocast_cpu_enabled is_autocast_enabled is_deterministic_algorithms_warn_only_enabled "
-    "is_grad_enabled is_inference_mode_enabled is_storage is_tensor is_vulkan_available is_warn_always_enabled "
+    "is_grad_enabled is_inference_mode_enabled is_storage is_tensor is_vulkan_available "
+    "is_warn_always_enabled "
     "load manual_seed promote_types save seed set_anomaly_enabled set_autocast_cache_enabled "
     "set_autocast_cpu_dtype set_autocast_cpu_enabled set_autocast_dtype set_autocast_enabled "
     "set_autocast_gpu_dtype set_default_device set_default_dtype set_default_tensor_type "
     "set_deterministic_debug_mode set_float32_matmul_precision set_flush_denormal set_num_interop_threads "
-    "set_num_threads set_printoptions set_rng_state set_warn_always typename use_deterministic_algorithms vmap "
+    "set_num_threads set_printoptions set_rng_state set_warn_always typename use_deterministic_algorithms "
+    "vmap "
     "from_dlpack").split())
 
 
@@ -263,15 +266,17 @@ def rebind(base: type) -> None:
 
 # -- Tensor methods, operators and properties ------------------------------------------------------------
 # what torch hands __torch_function__ for an operator: the named method (``a + b`` is Tensor.add)
-_OPERATOR_FUNCS = {"__add__": "add", "__radd__": "add", "__iadd__": "add_", "__sub__": "sub", "__isub__": "sub_",
-                   "__mul__": "mul", "__rmul__": "mul", "__imul__": "mul_", "__truediv__": "div",
-                   "__itruediv__": "div_", "__matmul__": "matmul", "__neg__": "neg", "__gt__": "gt", "__ge__": "ge",
+_OPERATOR_FUNCS = {"__add__": "add", "__radd__": "add", "__iadd__": "add_", "__sub__": "sub",
+                   "__isub__": "sub_", "__mul__": "mul", "__rmul__": "mul", "__imul__": "mul_",
+                   "__truediv__": "div", "__itruediv__": "div_", "__matmul__": "matmul", "__neg__": "neg",
+                   "__gt__": "gt", "__ge__": "ge",
                    "__lt__": "lt", "__le__": "le", "__abs__": "abs", "__and__": "bitwise_and",
                    "__or__": "bitwise_or", "__xor__": "bitwise_xor", "__invert__": "bitwise_not",
                    "__floordiv__": "floor_divide", "__mod__": "remainder", "__pow__": "pow"}
 # what is not a Tensor method to torch's protocol: Python's object machinery, pickling, and the protocol
 _NOT_METHODS = frozenset((
-    "__new__", "__init__", "__init_subclass__", "__getattribute__", "__getattr__", "__setattr__", "__delattr__",
+    "__new__", "__init__", "__init_subclass__", "__getattribute__", "__getattr__", "__setattr__",
+    "__delattr__",
     "__torch_function__", "__class_getitem__", "__subclasshook__", "__sizeof__", "__dir__", "__reduce__",
     "__reduce_ex__", "__getstate__", "__setstate__", "__deepcopy__", "__copy__", "__hash__", "__class__",
     "__instancecheck__", "__array_priority__", "__module__", "__doc__", "__dict__", "__weakref__",
@@ -396,7 +401,8 @@ class TorchFunctionMode:
 
     @classmethod
     def push(cls, *args, **kwargs):
-        warnings.warn("`Mode.push()` is no longer necessary and can be replaced with just `with Mode()`")
+        warnings.warn("`Mode.push()` is no longer necessary and can be replaced with just `with Mode()`",
+                      stacklevel=2)
         return cls(*args, **kwargs)
 
 
@@ -521,13 +527,15 @@ def get_ignored_functions() -> set:
 
 def is_tensor_method_or_property(func) -> bool:
     """Whether ``func`` is a Tensor method or a property's ``__get__``."""
-    return any(func is f for f in _OVERRIDABLE.get(Tensor, ())) or getattr(func, "__name__", None) == "__get__"
+    methods = _OVERRIDABLE.get(Tensor, ())
+    return any(func is f for f in methods) or getattr(func, "__name__", None) == "__get__"
 
 
 def resolve_name(f) -> str | None:
     """``f``'s name in torch's namespace ("torch.add", "torch.Tensor.add"), None where it dispatches not."""
     for namespace, functions in _OVERRIDABLE.items():
         if any(f is g for g in functions):
-            home = "torch.Tensor" if namespace is Tensor else namespace.__name__.replace("pyfront", "torch", 1)
+            home = "torch.Tensor" if namespace is Tensor else \
+                namespace.__name__.replace("pyfront", "torch", 1)
             return f"{home}.{getattr(f, '__name__', '')}"
     return None

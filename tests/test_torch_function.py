@@ -103,7 +103,8 @@ def test_plain_subclass_keeps_its_type_and_autograd():
 def test_parameter_results_are_plain():
     def scenario(L):
         p = L.nn.Parameter(L.ones(2, 2))
-        return [type(r).__name__ for r in (p + 1, p * p, L.sin(p), p.T, p.sum(), p[0], p.data, L.stack([p, p]))]
+        results = (p + 1, p * p, L.sin(p), p.T, p.sum(), p[0], p.data, L.stack([p, p]))
+        return [type(r).__name__ for r in results]
     both(scenario)
 
 
@@ -163,7 +164,8 @@ def test_overrides_helpers():
         return (o.has_torch_function((d,)), o.has_torch_function((t, p)), o.has_torch_function((t, s)),
                 o.has_torch_function_unary(s), o.has_torch_function_variadic(t, d), o.is_tensor_like(d),
                 o.is_tensor_like(t), o.is_tensor_like(s), o.is_tensor_like(1.0),
-                o.is_tensor_method_or_property(L.Tensor.add), o.is_tensor_method_or_property(L.Tensor.shape.__get__),
+                o.is_tensor_method_or_property(L.Tensor.add),
+                o.is_tensor_method_or_property(L.Tensor.shape.__get__),
                 o.is_tensor_method_or_property(L.add), L.add in o.get_overridable_functions()[L],
                 L.Tensor.add in o.get_overridable_functions()[L.Tensor],
                 L.nn.functional.relu in o.get_overridable_functions()[L.nn.functional],
@@ -185,7 +187,8 @@ def test_handle_torch_function_in_a_user_function():
             return "first"
         Duck.handled[scaled] = lambda a, b: "scaled by the duck"
         Duck.handled[first] = lambda a, b=None: "first by the duck"
-        return (scaled(L.tensor(1.0), L.tensor(2.0)), scaled(Duck(1), Duck(2)), first(L.ones(1)), first(Duck(1)),
+        return (scaled(L.tensor(1.0), L.tensor(2.0)), scaled(Duck(1), Duck(2)), first(L.ones(1)),
+                first(Duck(1)),
                 _outcome(lambda: L.overrides.handle_torch_function(len, (Duck(1),), Duck(1)))[0])
     both(scenario)
 
@@ -244,7 +247,8 @@ def test_disable_subclass_dispatch():
         x = L.ones(2).as_subclass(LoggingTensor)
         with L._C.DisableTorchFunctionSubclass():
             plain = [x * 2, L.sin(x), x.sum()]
-        return [type(r).__name__ for r in plain], names(LoggingTensor.log), type(x.as_subclass(L.Tensor)).__name__
+        back = x.as_subclass(L.Tensor)
+        return [type(r).__name__ for r in plain], names(LoggingTensor.log), type(back).__name__
     both(scenario)
 
 
@@ -278,6 +282,6 @@ def test_base_mode_and_resolve_name():
         with L.overrides.BaseTorchFunctionMode():
             r = L.nn.functional.relu(a + a)
         o = L.overrides
-        return (r.tolist(), [o.resolve_name(f) for f in (L.add, L.Tensor.add, L.nn.functional.relu, L.linalg.norm,
-                                                         L.fft.fft, len)])
+        functions = (L.add, L.Tensor.add, L.nn.functional.relu, L.linalg.norm, L.fft.fft, len)
+        return r.tolist(), [o.resolve_name(f) for f in functions]
     both(scenario)

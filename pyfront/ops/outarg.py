@@ -459,7 +459,8 @@ def _with_out(fn, name: str):
             except Exception as e:
                 if (result := intercept(op, args, kwargs)) is not PASS:
                     return result
-                if not isinstance(e, TypeError) or (torchs := missing_argument(name, fn, args, kwargs, e)) is e:
+                if not isinstance(e, TypeError) or \
+                        (torchs := missing_argument(name, fn, args, kwargs, e)) is e:
                     raise
                 raise torchs from None
         return call_with_out(fn, name, args, kwargs, out)
