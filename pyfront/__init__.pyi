@@ -44,6 +44,7 @@ from . import nn as nn
 from . import old_functions as old_functions
 from . import ops as ops
 from . import optim as optim
+from . import overrides as overrides
 from . import printing as printing
 from . import process as process
 from . import profiler as profiler

@@ -109,6 +109,18 @@ class Tensor:
     _layout = _ResolvedLayout()
 
     @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """The default override: ``func`` run with subclasses' dispatch off, its Tensor results made ``cls``
+        (overrides.py)."""
+        from .overrides import tensor_torch_function
+        return tensor_torch_function(cls, func, types, args, kwargs)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        from . import overrides  # a subclass that dispatches: its methods get twins that look (overrides.py)
+        overrides.subclass_defined(cls)
+
+    @classmethod
     def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
         t = object.__new__(cls)
         t._storage = storage
