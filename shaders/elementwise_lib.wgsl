@@ -324,22 +324,45 @@ fn kept_f32(x: f32) -> f32 {
 // overflows, the same at half scale, doubled (exact for terms this large), so a c that cancels the
 // product still counts (lerp(0, 3.4e38, -1) is -3.4e38, not -inf); where even that overflows, the plain
 // sum, with an infinite c kept against a product that overflowed (the fused inf + -3.4e38 * 2.5 is inf,
-// the plain one NaN); where the result is zero, the plain sum too (the sum is then exact, and its sign of
-// zero is the fused one's: -0 * 0.5 + -0 is -0, where the error terms' +0 would make it +0). Its twin for
+// the plain one NaN); where the result is below 2^-100, fused_tiny_f32; where it is zero, the plain sum
+// too (the sum is then exact, and its sign of zero is the fused one's: -0 * 0.5 + -0 is -0, where the
+// error terms' +0 would make it +0). Its twin for
 // the cpu device's doubles: fma in pyfront/backends/vector_range.py (Veltkamp's split there: NumPy
 // contracts nothing)
 fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
     let r = fused_parts_f32(a, b, c);
-    if (finite_nonzero_f32(r)) {
+    if (finite_nonzero_f32(r) && abs(r) >= 7.888609e-31) {
         return r;
     }
+    if (finite_f32(r)) {
+        return fused_tiny_f32(a, b, c, r);
+    }
     let half = 2.0 * fused_parts_f32(0.5 * a, b, 0.5 * c);
-    if (!finite_f32(r) && finite_nonzero_f32(half)) {
+    if (finite_nonzero_f32(half)) {
         return half;
     }
     return select(a * b + c, c, is_inf_f32(c) && finite_f32(a) && finite_f32(b));
 }
 
+
+// fused_f32 where its result r is below 2^-100 or 0: a subnormal operand's 12-bit halves are not exact
+// (1e-45 * -0.5 rounded to 0, where the fused -7e-46 + 0 rounds to -0), so the smaller factor and c go 2^64
+// up first and the result comes down once (its one rounding, and its sign of zero, as the fused one's)
+fn fused_tiny_f32(a: f32, b: f32, c: f32, r: f32) -> f32 {
+    if (abs(c) < 5.421010862427522e-20) {
+        let up = 18446744073709551616.0;
+        let a_smaller = abs(a) <= abs(b);
+        let s = fused_parts_f32(select(a, a * up, a_smaller), select(b * up, b, a_smaller), c * up);
+        if (finite_nonzero_f32(s)) {
+            return s * 5.421010862427522e-20;
+        }
+        if (c == 0.0 && a != 0.0 && b != 0.0) {
+            // a product below 2^-150 even so (1e-45 * -1e-45): the fused sum is it, a zero of its sign
+            return bitcast<f32>((bitcast<u32>(a) ^ bitcast<u32>(b)) & 0x80000000u);
+        }
+    }
+    return select(a * b + c, r, r != 0.0);  // an exact 0: the plain sum's sign of zero (see fused_f32)
+}
 
 fn finite_nonzero_f32(x: f32) -> bool {
     return ((bitcast<u32>(x) & 0x7fffffffu) - 1u) < 0x7f7fffffu;
