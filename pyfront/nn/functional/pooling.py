@@ -17,6 +17,8 @@ from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import arange, check_storage, int_tuple, is_sequence, tensor
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
+from ...ops.primitives import pools as kernels
+from ...ops.primitives.moments import one_kernel
 from ...ops.registry import composite, records
 from .conv import in_pieces
 from .pool_grad16 import divided_in_steps, max_grad_in_order, ordered_avg_grad, wants_ordered_grad
@@ -168,6 +170,8 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     _shape_check(input, kernel, stride, dilation, out)
     if input.dtype is dt.bool_ or input.dtype.is_complex:
         raise NotImplementedError(f"\"{name}\" not implemented for '{dt.scalar_name(input.dtype)}'")
+    if one_kernel(input):
+        return kernels.max_pool(input, kernel, stride, padding, dilation, out, _lowest(input.dtype))
 
     def pool(x):
         n, c, _, width = x.shape
@@ -473,6 +477,17 @@ def _first(value):
     return int(value[0]) if isinstance(value, (tuple, list)) else int(value)
 
 
+def _avg_divisor(x, kernel, stride, padding, out, count_include_pad, divisor_override):
+    """avg_pool2d's divisor: ``divisor_override``, or each output's window size as rows of factors."""
+    if divisor_override is not None:
+        return divisor_override
+    rows, columns = (
+        _divisors(size, k, st, p, o, count_include_pad)
+        for size, k, st, p, o in zip(x.shape[2:], kernel, stride, padding, out)
+    )
+    return tuple(tuple(r * col for col in columns) for r in rows)
+
+
 def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     kernel, stride, padding = _avg_args(name, kernel_size, stride, padding)
     if divisor_override is not None and divisor_override == 0:
@@ -491,18 +506,16 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
     _shape_check(input, kernel, stride, (1, 1), out)
     if input.dtype is not dt.int64 and not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"{name}\" not implemented for '{dt.scalar_name(input.dtype)}'")
+    if one_kernel(input):
+        return _batched(input, lambda x: kernels.avg_pool(x, kernel, stride, padding, out, _avg_divisor(
+            x, kernel, stride, padding, out, count_include_pad, divisor_override)))
 
     def pool(x):
         n, c = x.shape[:2]
         total = _windows(x, kernel, stride, padding, (1, 1), out, 0).sum(2).reshape(n, c, *out)
-        if divisor_override is not None:
-            divisor = divisor_override
-        else:
-            rows, columns = (
-                _divisors(size, k, st, p, o, count_include_pad)
-                for size, k, st, p, o in zip(x.shape[2:], kernel, stride, padding, out)
-            )
-            divisor = tensor([[r * col for col in columns] for r in rows], dtype=x.dtype, device=x.device)
+        divisor = _avg_divisor(x, kernel, stride, padding, out, count_include_pad, divisor_override)
+        if divisor_override is None:
+            divisor = tensor(divisor, dtype=x.dtype, device=x.device)
         if x.dtype.is_floating_point:
             return total / divisor
         return total.div(divisor, rounding_mode="trunc")
