@@ -28,44 +28,51 @@ def _padded(np, x, kernel, stride, padding, dilation, out, fill):
     """``x`` padded on its last ``len(kernel)`` dims with ``fill``: ``padding`` before, and after as far as
     the last window reaches (cropped where it ends inside the input), as the composite's constant pad."""
     lead = x.ndim - len(kernel)
-    before, crop = [(0, 0)] * lead, [slice(None)] * lead
+    shape, inside, read = list(x.shape[:lead]), [slice(None)] * lead, [slice(None)] * lead
     for n, k, st, p, d, o in zip(x.shape[lead:], kernel, stride, padding, dilation, out):
         needed = (o - 1) * st + d * (k - 1) + 1
-        before.append((p, max(needed - n - p, 0)))
-        crop.append(slice(0, needed))
-    return np.pad(x, before, constant_values=fill)[tuple(crop)]
+        shape.append(needed)
+        inside.append(slice(p, min(p + n, needed)))
+        read.append(slice(0, min(n, needed - p)))
+    if not any(padding) and all(n >= m for n, m in zip(x.shape[lead:], shape[lead:])):
+        return x  # (no padding, and the windows end inside: only their view is read)
+    padded = np.full(shape, fill, x.dtype)
+    padded[tuple(inside)] = x[tuple(read)]
+    return padded
 
 
 def _windows(np, x, kernel, stride, padding, dilation, out, fill):
-    """``x``'s windows as a view ``lead + out + kernel``: each output's window elements, padding included."""
+    """``x``'s windows as a strided view ``lead + out + kernel``: each output's window elements, padding
+    included."""
     nd = len(kernel)
     padded = _padded(np, x, kernel, stride, padding, dilation, out, fill)
-    spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    view = np.lib.stride_tricks.sliding_window_view(padded, spans, axis=tuple(range(x.ndim - nd, x.ndim)))
-    steps = (Ellipsis, *(slice(None, None, st) for st in stride), *(slice(None, None, d) for d in dilation))
-    return view[steps]
+    lead, steps = padded.shape[:-nd], padded.strides[-nd:]
+    return np.lib.stride_tricks.as_strided(
+        padded, (*lead, *out, *kernel),
+        (*padded.strides[:-nd], *(s * st for s, st in zip(steps, stride)),
+         *(s * d for s, d in zip(steps, dilation))), writeable=False)
 
 
 # -- max pooling ------------------------------------------------------------------------------------------
 def _max_pool_np(np, x, kernel, stride, padding, dilation, out, fill):
-    nd = len(kernel)
-    lead, sizes = x.shape[:-nd], x.shape[-nd:]
-    windows = _windows(np, x, kernel, stride, padding, dilation, out, fill).reshape(
-        *lead, *out, math.prod(kernel))
-    which = windows.argmax(-1)  # the first maximum
-    if windows.dtype.kind == "f":
+    nd, size = len(kernel), math.prod(kernel)
+    windows = _windows(np, x, kernel, stride, padding, dilation, out, fill).reshape(-1, size)
+    which = windows.argmax(-1)  # the first maximum (the first NaN, where one is)
+    rows = np.arange(len(which))
+    values = windows[rows, which]
+    if windows.dtype.kind == "f" and np.isnan(values).any():  # torch's pick there: the last NaN
         nan = np.isnan(windows)
-        has_nan = nan.any(-1)
-        if has_nan.any():  # the last NaN
-            which = np.where(has_nan, windows.shape[-1] - 1 - nan[..., ::-1].argmax(-1), which)
-    values = np.take_along_axis(windows, which[..., None], -1)[..., 0]
+        which = np.where(nan.any(-1), size - 1 - nan[:, ::-1].argmax(-1), which)
+        values = windows[rows, which]
     # each maximum's flat index in its input plane: its window's start plus its offset, per dim
-    index = np.zeros(which.shape, np.int64)
-    offsets = np.unravel_index(which, kernel)
-    for dim, (n, st, p, d, o) in enumerate(zip(sizes, stride, padding, dilation, out)):
+    shape = (*x.shape[:-nd], *out)
+    which = which.reshape(shape)
+    index, inner = 0, size
+    for dim, (n, k, st, p, d, o) in enumerate(zip(x.shape[-nd:], kernel, stride, padding, dilation, out)):
+        inner //= k
         starts = (np.arange(o, dtype=np.int64) * st - p).reshape((o,) + (1,) * (nd - 1 - dim))
-        index = index * n + (starts + offsets[dim] * d)
-    return values, index
+        index = index * n + (starts + (which // inner % k) * d)
+    return values.reshape(shape), index
 
 
 def _max_pool_infer(x, kernel, stride, padding, dilation, out, fill):
