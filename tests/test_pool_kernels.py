@@ -1,4 +1,4 @@
-"""max_pool1d/2d (with or without indices) and avg_pool1d/2d on the cpu without a recorded gradient run one
+"""max_pool1d/2d/3d (with or without indices) and avg_pool1d/2d/3d on the cpu without a recorded gradient run one
 kernel each (ops/primitives/pools.py: the composite's pad, windows, max or sum and NaN pick in one NumPy
 pass); a recorded call keeps the composite, whose gradient is torch's. The kernel's values and indices are the
 composite's to the bit (NaN, ties, signed zeros, infinities, 16-bit dtypes, strided and channels-last inputs,
@@ -20,7 +20,15 @@ CALLS = {
     "avg_pool2d padded": lambda F, x: F.avg_pool2d(x, 3, 2, 1, True, False),
     "avg_pool2d override": lambda F, x: F.avg_pool2d(x, (3, 2), 1, (1, 0), divisor_override=5),
     "avg_pool1d": lambda F, x: F.avg_pool1d(x.flatten(2), 3, 2, 1, True, False),
+    "max_pool3d": lambda F, x: F.max_pool3d(_deep(x), (2, 3, 2), (1, 2, 1), (1, 1, 0), (1, 1, 2), True, True),
+    "avg_pool3d": lambda F, x: F.avg_pool3d(_deep(x), (3, 2, 2), 1, (1, 1, 0), True, False),
+    "avg_pool3d override": lambda F, x: F.avg_pool3d(_deep(x), 2, divisor_override=3),
 }
+
+
+def _deep(x):
+    """``x`` as a volume of depth 3 (a stride-0 view: every window's maximum tied along the depth)."""
+    return x.unsqueeze(-3).expand(*x.shape[:-2], 3, *x.shape[-2:])
 
 
 def _data():
@@ -66,6 +74,8 @@ def test_the_kernel_gives_the_composites_bits(dtype, monkeypatch):
     F = pyfront.nn.functional
     for x in _inputs(dtype):
         for name, call in CALLS.items():
+            if name.startswith("avg_pool3d") and dtype in ("float16", "bfloat16"):
+                continue  # (refused, as torch's)
             fast = _seen(call(F, x))
             with monkeypatch.context() as m:
                 m.setattr(pooling, "one_kernel", lambda *args, **kwargs: False)

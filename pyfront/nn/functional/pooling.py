@@ -481,15 +481,10 @@ def _first(value):
     return int(value[0]) if isinstance(value, (tuple, list)) else int(value)
 
 
-def _avg_divisor(x, kernel, stride, padding, out, count_include_pad, divisor_override):
-    """avg_pool2d's divisor: ``divisor_override``, or each output's window size as rows of factors."""
-    if divisor_override is not None:
-        return divisor_override
-    rows, columns = (
-        _divisors(size, k, st, p, o, count_include_pad)
-        for size, k, st, p, o in zip(x.shape[2:], kernel, stride, padding, out)
-    )
-    return tuple(tuple(r * col for col in columns) for r in rows)
+def _window_sizes(x, kernel, stride, padding, out, count_include_pad):
+    """Each dim's divide factors of a fixed-window average pool (their products are its divisors)."""
+    return tuple(tuple(_divisors(size, k, st, p, o, count_include_pad))
+                 for size, k, st, p, o in zip(x.shape[2:], kernel, stride, padding, out))
 
 
 def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
@@ -511,15 +506,17 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
     if input.dtype is not dt.int64 and not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"{name}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if one_kernel(input):
-        return _batched(input, lambda x: kernels.avg_pool(x, kernel, stride, padding, out, _avg_divisor(
-            x, kernel, stride, padding, out, count_include_pad, divisor_override)))
+        return _batched(input, lambda x: kernels.avg_pool(x, kernel, stride, padding, out, _window_sizes(
+            x, kernel, stride, padding, out, count_include_pad) if divisor_override is None else divisor_override))
 
     def pool(x):
         n, c = x.shape[:2]
         total = _windows(x, kernel, stride, padding, (1, 1), out, 0).sum(2).reshape(n, c, *out)
-        divisor = _avg_divisor(x, kernel, stride, padding, out, count_include_pad, divisor_override)
-        if divisor_override is None:
-            divisor = tensor(divisor, dtype=x.dtype, device=x.device)
+        if divisor_override is not None:
+            divisor = divisor_override
+        else:
+            rows, columns = _window_sizes(x, kernel, stride, padding, out, count_include_pad)
+            divisor = tensor([[r * col for col in columns] for r in rows], dtype=x.dtype, device=x.device)
         if x.dtype.is_floating_point:
             return total / divisor
         return total.div(divisor, rounding_mode="trunc")

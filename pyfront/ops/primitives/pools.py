@@ -92,18 +92,20 @@ def max_pool(input, kernel, stride, padding, dilation, out, fill):
 
 # -- average pooling --------------------------------------------------------------------------------------
 def _avg_pool_np(np, x, kernel, stride, padding, out, divisor):
-    """The composite's window sums of a 4-d ``x`` (over the contiguous (N, C, K, L) columns, as its sum
-    adds them), divided by ``divisor``: a number, or the (H_out, W_out) factors."""
-    n, c = x.shape[:2]
-    windows = _windows(np, x, kernel, stride, padding, (1,) * len(kernel), out, 0)
-    cols = np.ascontiguousarray(np.moveaxis(windows, (-2, -1), (2, 3))).reshape(
+    """The composite's window sums of ``x`` (N, C and the pooled dims: over the contiguous (N, C, K, L)
+    columns, as its sum adds them), divided by ``divisor``: a number, or each pooled dim's factors, whose
+    products (in integers, then in ``x``'s dtype) the composite divides by."""
+    n, c, nd = x.shape[0], x.shape[1], len(kernel)
+    windows = _windows(np, x, kernel, stride, padding, (1,) * nd, out, 0)
+    cols = np.ascontiguousarray(np.moveaxis(windows, tuple(range(-nd, 0)), tuple(range(2, 2 + nd)))).reshape(
         n, c, math.prod(kernel), math.prod(out))
     total = np.add.reduce(cols, (2,)).reshape(n, c, *out)
     if isinstance(divisor, tuple):
-        divisor = np.array(divisor, x.dtype)
-    else:
-        divisor = x.dtype.type(divisor)
-    return total / divisor
+        sizes = np.array(divisor[0], np.int64)
+        for factors in divisor[1:]:
+            sizes = np.multiply.outer(sizes, np.array(factors, np.int64))
+        return total / sizes.astype(x.dtype)
+    return total / x.dtype.type(divisor)
 
 
 def _avg_pool_infer(x, kernel, stride, padding, out, divisor):
@@ -114,7 +116,7 @@ _avg_pool_op = register(OpDef("avg_pool_kernel", "other", _avg_pool_infer, _avg_
 
 
 def avg_pool(input, kernel, stride, padding, out, divisor):
-    """The fixed-window average pool of a 4-d float32 or float64 ``input``, one op: each window's sum (its
-    zero padding included) divided by ``divisor`` (a number, or a tuple of rows of per-output factors)."""
+    """The fixed-window average pool of a float32 or float64 ``input`` (N, C and the pooled dims), one op: each
+    window's sum (its zero padding included) divided by ``divisor`` (a number, or each pooled dim's factors)."""
     return apply(_avg_pool_op, input, kernel=tuple(kernel), stride=tuple(stride), padding=tuple(padding),
                  out=tuple(out), divisor=divisor)
