@@ -1,4 +1,4 @@
-"""max_pool1d/2d/3d (with or without indices) and avg_pool1d/2d/3d on the cpu without a recorded gradient run one
+"""max_pool1d/2d/3d (with or without indices), avg_pool1d/2d/3d and their adaptive forms on the cpu without a recorded gradient run one
 kernel each (ops/primitives/pools.py: the composite's pad, windows, max or sum and NaN pick in one NumPy
 pass); a recorded call keeps the composite, whose gradient is torch's. The kernel's values and indices are the
 composite's to the bit (NaN, ties, signed zeros, infinities, 16-bit dtypes, strided and channels-last inputs,
@@ -23,6 +23,12 @@ CALLS = {
     "max_pool3d": lambda F, x: F.max_pool3d(_deep(x), (2, 3, 2), (1, 2, 1), (1, 1, 0), (1, 1, 2), True, True),
     "avg_pool3d": lambda F, x: F.avg_pool3d(_deep(x), (3, 2, 2), 1, (1, 1, 0), True, False),
     "avg_pool3d override": lambda F, x: F.avg_pool3d(_deep(x), 2, divisor_override=3),
+    "adaptive_avg_pool2d": lambda F, x: F.adaptive_avg_pool2d(x, (4, 5)),
+    "adaptive_avg_pool1d": lambda F, x: F.adaptive_avg_pool1d(x.flatten(2), 8),
+    "adaptive_avg_pool3d": lambda F, x: F.adaptive_avg_pool3d(_deep(x), (2, 3, None)),
+    "adaptive_max_pool2d": lambda F, x: F.adaptive_max_pool2d(x, (3, 4), True),
+    "adaptive_max_pool1d": lambda F, x: F.adaptive_max_pool1d(x.flatten(2), 9, True),
+    "adaptive_max_pool3d": lambda F, x: F.adaptive_max_pool3d(_deep(x), (2, 4, 4), True),
 }
 
 
@@ -55,13 +61,14 @@ def test_one_kernel_without_a_gradient(name):
     F = pyfront.nn.functional
     with pyfront.profiler.profile(activities=[pyfront.profiler.ProfilerActivity.CPU]) as prof:
         CALLS[name](F, x)
-    kernel = "aten::max_pool_kernel" if name.startswith("max") else "aten::avg_pool_kernel"
+    kernel = f"aten::{name.split('_pool')[0]}_pool_kernel"
     assert [e.name for e in prof.events() if e.name.startswith("aten::")] == [kernel]
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
 def test_the_kernel_gives_the_composites_bits(dtype, monkeypatch):
-    counts = {pools._max_pool_op.name: 0, pools._avg_pool_op.name: 0}
+    ops = (pools._max_pool_op, pools._avg_pool_op, pools._adaptive_max_op, pools._adaptive_avg_op)
+    counts = {op.name: 0 for op in ops}
 
     def counted(op, rule):
         def run(*args, **kwargs):
@@ -69,13 +76,13 @@ def test_the_kernel_gives_the_composites_bits(dtype, monkeypatch):
             return rule(*args, **kwargs)
         return run
 
-    for op in (pools._max_pool_op, pools._avg_pool_op):
+    for op in ops:
         monkeypatch.setattr(op, "numpy", counted(op, op.numpy))
     F = pyfront.nn.functional
     for x in _inputs(dtype):
         for name, call in CALLS.items():
-            if name.startswith("avg_pool3d") and dtype in ("float16", "bfloat16"):
-                continue  # (refused, as torch's)
+            if name.startswith(("avg_pool3d", "adaptive_avg_pool3d")) and dtype in ("float16", "bfloat16"):
+                continue  # (avg_pool3d refuses 16-bit inputs, as torch; adaptive_avg_pool3d rounds in its own steps)
             fast = _seen(call(F, x))
             with monkeypatch.context() as m:
                 m.setattr(pooling, "one_kernel", lambda *args, **kwargs: False)

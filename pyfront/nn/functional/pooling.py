@@ -780,6 +780,8 @@ def _adaptive_avg(x, sizes):
     dim would stay finite)."""
     if x.numel() == 0 and not x.dtype.is_floating_point:  # an empty integer input keeps its dtype
         return x.new_empty(tuple(x.shape[:-len(sizes)]) + tuple(sizes))
+    if one_kernel(x):
+        return kernels.adaptive_avg(x, sizes)
     area = None
     for i, out in enumerate(sizes):
         x, counts = _window_sum(x, i - len(sizes), out)
@@ -911,6 +913,8 @@ def _adaptive_max(input, sizes):
         message = ("adaptive_max_pool2d_backward(): Expected grad_output to have non-zero size for non-batch "
                    f"dimensions, but grad_output has sizes {as_2d} with dimension {d} being empty")
         return no_derivative(empty, message, input), empty.to(dt.int64)
+    if one_kernel(input):
+        return kernels.adaptive_max(input, sizes)
     x, picks = input, []
     for i, out in enumerate(sizes):
         d = input.dim() - len(sizes) + i

@@ -53,17 +53,24 @@ def _windows(np, x, kernel, stride, padding, dilation, out, fill):
          *(s * d for s, d in zip(steps, dilation))), writeable=False)
 
 
-# -- max pooling ------------------------------------------------------------------------------------------
-def _max_pool_np(np, x, kernel, stride, padding, dilation, out, fill):
-    nd, size = len(kernel), math.prod(kernel)
-    windows = _windows(np, x, kernel, stride, padding, dilation, out, fill).reshape(-1, size)
+def _first_max(np, windows):
+    """(value, offset) of each row of (M, K) ``windows`` as torch's ``val > max or isnan(val)`` scan picks:
+    the first maximum, or the last NaN; the value gathered there (a NaN's bits, a signed zero kept)."""
     which = windows.argmax(-1)  # the first maximum (the first NaN, where one is)
     rows = np.arange(len(which))
     values = windows[rows, which]
     if windows.dtype.kind == "f" and np.isnan(values).any():  # torch's pick there: the last NaN
         nan = np.isnan(windows)
-        which = np.where(nan.any(-1), size - 1 - nan[:, ::-1].argmax(-1), which)
+        which = np.where(nan.any(-1), windows.shape[-1] - 1 - nan[:, ::-1].argmax(-1), which)
         values = windows[rows, which]
+    return values, which
+
+
+# -- max pooling ------------------------------------------------------------------------------------------
+def _max_pool_np(np, x, kernel, stride, padding, dilation, out, fill):
+    nd, size = len(kernel), math.prod(kernel)
+    windows = _windows(np, x, kernel, stride, padding, dilation, out, fill).reshape(-1, size)
+    values, which = _first_max(np, windows)
     # each maximum's flat index in its input plane: its window's start plus its offset, per dim
     shape = (*x.shape[:-nd], *out)
     which = which.reshape(shape)
@@ -120,3 +127,80 @@ def avg_pool(input, kernel, stride, padding, out, divisor):
     window's sum (its zero padding included) divided by ``divisor`` (a number, or each pooled dim's factors)."""
     return apply(_avg_pool_op, input, kernel=tuple(kernel), stride=tuple(stride), padding=tuple(padding),
                  out=tuple(out), divisor=divisor)
+
+
+# -- adaptive pooling -------------------------------------------------------------------------------------
+def _adaptive_windows(np, size, out):
+    """Each output's window ``[floor(i * size / out), ceil((i + 1) * size / out))`` along one dim, as the
+    composite gathers it: (out, k) positions (k the longest window; a short one repeats its last), which of
+    them are its own, and each window's length."""
+    i = np.arange(out, dtype=np.int64)
+    starts, ends = i * size // out, -(-(i + 1) * size // out)
+    reach = starts[:, None] + np.arange(int((ends - starts).max()), dtype=np.int64)
+    return np.minimum(reach, ends[:, None] - 1), reach < ends[:, None], ends - starts
+
+
+def _adaptive_avg_np(np, x, sizes):
+    """_adaptive_avg's steps (nn/functional/pooling.py): each dim's windows gathered, the repeats replaced by
+    0 and summed (the contiguous gather's order), then divided once by the windows' areas."""
+    nd, area = len(sizes), None
+    for i, out in enumerate(sizes):
+        d = x.ndim - nd + i
+        index, valid, lengths = _adaptive_windows(np, x.shape[d], out)
+        trail = (1,) * (x.ndim - d - 1)
+        g = np.take(x, index.reshape(-1), axis=d).reshape(*x.shape[:d], *index.shape, *x.shape[d + 1:])
+        x = np.add.reduce(np.where(valid.reshape(*index.shape, *trail), g, x.dtype.type(0)), d + 1)
+        counts = lengths.astype(x.dtype).reshape(out, *trail)
+        area = counts if area is None else area * counts
+    return x / area
+
+
+def _adaptive_infer(x, sizes):
+    return [(tuple(x.shape[:-len(sizes)]) + tuple(sizes), x.dtype)]
+
+
+_adaptive_avg_op = register(OpDef("adaptive_avg_pool_kernel", "other", _adaptive_infer, _adaptive_avg_np,
+                                  None))
+
+
+def adaptive_avg(input, sizes):
+    """The adaptive average pool of a float32 or float64 ``input``'s last ``len(sizes)`` dims, one op."""
+    return apply(_adaptive_avg_op, input, sizes=tuple(sizes))
+
+
+def _adaptive_max_np(np, x, sizes):
+    """_adaptive_max's steps: each dim's windows gathered, each output's window elements in row-major order,
+    its first maximum (last NaN) and that element's flat index in its input plane."""
+    nd, lead, plane = len(sizes), x.shape[:-len(sizes)], x.shape[-len(sizes):]
+    picks = []
+    for i, out in enumerate(sizes):
+        index, _, _ = _adaptive_windows(np, plane[i], out)
+        x = np.take(x, index.reshape(-1), axis=len(lead) + i)
+        picks.append(index)
+    ks = [index.shape[1] for index in picks]
+    x = x.reshape(*lead, *(n for pair in zip(sizes, ks) for n in pair))
+    x = x.transpose(*range(len(lead)), *(len(lead) + 2 * i for i in range(nd)),
+                    *(len(lead) + 2 * i + 1 for i in range(nd)))
+    values, which = _first_max(np, x.reshape(-1, math.prod(ks)))
+    shape = (*lead, *sizes)
+    which = which.reshape(shape)
+    flat, rest = 0, math.prod(ks)
+    for i, (index, k) in enumerate(zip(picks, ks)):
+        rest //= k
+        starts = np.arange(sizes[i], dtype=np.int64).reshape((sizes[i],) + (1,) * (nd - 1 - i))
+        flat = flat * plane[i] + index.reshape(-1)[starts * k + which // rest % k]
+    return values.reshape(shape), flat
+
+
+def _adaptive_max_infer(x, sizes):
+    shape = tuple(x.shape[:-len(sizes)]) + tuple(sizes)
+    return [(shape, x.dtype), (shape, dt.int64)]
+
+
+_adaptive_max_op = register(OpDef("adaptive_max_pool_kernel", "other", _adaptive_max_infer, _adaptive_max_np,
+                                  None))
+
+
+def adaptive_max(input, sizes):
+    """(values, int64 flat indices) of the adaptive max pool of ``input``'s last ``len(sizes)`` dims, one op."""
+    return apply(_adaptive_max_op, input, sizes=tuple(sizes))
