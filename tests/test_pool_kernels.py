@@ -1,8 +1,9 @@
-"""max_pool1d/2d/3d (with or without indices), avg_pool1d/2d/3d and their adaptive forms on the cpu without a recorded gradient run one
-kernel each (ops/primitives/pools.py: the composite's pad, windows, max or sum and NaN pick in one NumPy
-pass); a recorded call keeps the composite, whose gradient is torch's. The kernel's values and indices are the
-composite's to the bit (NaN, ties, signed zeros, infinities, 16-bit dtypes, strided and channels-last inputs,
-padding, dilation, ceil_mode, count_include_pad, divisor_override), and torch's."""
+"""max_pool1d/2d/3d (with or without indices), avg_pool1d/2d/3d and their adaptive forms on the cpu without
+a recorded gradient run one kernel each (ops/primitives/pools.py: the composite's pad, windows, max or sum and
+NaN pick in one NumPy pass); a recorded call keeps the composite, whose gradient is torch's. The kernel's
+values and indices are the composite's to the bit (NaN, ties, signed zeros, infinities, 16-bit dtypes,
+strided, stride-0 and channels-last inputs, padding, dilation, ceil_mode, count_include_pad,
+divisor_override), and torch's."""
 import numpy as np
 import pytest
 import torch
@@ -41,7 +42,7 @@ def _data():
     g = np.random.default_rng(0)
     a = np.round(g.standard_normal((2, 3, 7, 6)) * 2) / 2  # ties
     a.reshape(-1)[[0, 5, 6, 40, 41, 90]] = [np.nan, np.nan, np.inf, -np.inf, np.nan, -0.0]
-    a[1, 2, 2:5, 2:5] = -np.inf  # windows of -inf inside (one at an edge: pyfront picks its padding, torch not)
+    a[1, 2, 2:5, 2:5] = -np.inf  # windows of -inf inside (at an edge pyfront picks its padding, torch not)
     return a
 
 
@@ -82,7 +83,7 @@ def test_the_kernel_gives_the_composites_bits(dtype, monkeypatch):
     for x in _inputs(dtype):
         for name, call in CALLS.items():
             if name.startswith(("avg_pool3d", "adaptive_avg_pool3d")) and dtype in ("float16", "bfloat16"):
-                continue  # (avg_pool3d refuses 16-bit inputs, as torch; adaptive_avg_pool3d rounds in its own steps)
+                continue  # (avg_pool3d refuses 16-bit inputs, as torch; adaptive_avg_pool3d rounds apart)
             fast = _seen(call(F, x))
             with monkeypatch.context() as m:
                 m.setattr(pooling, "one_kernel", lambda *args, **kwargs: False)

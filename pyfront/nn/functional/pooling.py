@@ -487,6 +487,13 @@ def _window_sizes(x, kernel, stride, padding, out, count_include_pad):
                  for size, k, st, p, o in zip(x.shape[2:], kernel, stride, padding, out))
 
 
+def _avg_kernel(x, kernel, stride, padding, out, count_include_pad, divisor_override):
+    """The cpu's one op of a fixed-window average pool of a batched ``x`` (pools.avg_pool)."""
+    divisor = divisor_override if divisor_override is not None else _window_sizes(
+        x, kernel, stride, padding, out, count_include_pad)
+    return kernels.avg_pool(x, kernel, stride, padding, out, divisor)
+
+
 def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     kernel, stride, padding = _avg_args(name, kernel_size, stride, padding)
     if divisor_override is not None and divisor_override == 0:
@@ -506,8 +513,8 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
     if input.dtype is not dt.int64 and not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"{name}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if one_kernel(input):
-        return _batched(input, lambda x: kernels.avg_pool(x, kernel, stride, padding, out, _window_sizes(
-            x, kernel, stride, padding, out, count_include_pad) if divisor_override is None else divisor_override))
+        return _batched(input, lambda x: _avg_kernel(x, kernel, stride, padding, out, count_include_pad,
+                                                     divisor_override))
 
     def pool(x):
         n, c = x.shape[:2]

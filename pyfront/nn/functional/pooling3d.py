@@ -22,8 +22,8 @@ from ...ops.registry import composite
 from ...tensor import Tensor
 from .conv import _fold_planes, in_pieces
 from .pool_grad16 import max_grad_in_order, ordered_avg_grad, wants_ordered_grad, window_targets
-from .pooling import (_adaptive_avg, _adaptive_geometry, _adaptive_max, _adaptive_sizes, _avg_node,
-                      _bounds, _check_adaptive, _global_mean, _lowest, _output_size, _to_ones,
+from .pooling import (_adaptive_avg, _adaptive_geometry, _adaptive_max, _adaptive_sizes, _avg_kernel,
+                      _avg_node, _bounds, _check_adaptive, _global_mean, _lowest, _output_size, _to_ones,
                       _window_max, _window_sizes, _windows)
 from ...ops.memory_formats import channels_last_only, contiguous_result, lays_out, like_input
 from ...ops.shell import checked as shell_checked
@@ -246,8 +246,8 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
         return total / divisor if x.dtype.is_floating_point else total.div(divisor, rounding_mode="trunc")
 
     if one_kernel(input):
-        return _batched(input, lambda x: kernels.avg_pool(x, kernel, stride_, padding, out, _window_sizes(
-            x, kernel, stride_, padding, out, count_include_pad) if divisor_override is None else divisor_override))
+        return _batched(input, lambda x: _avg_kernel(x, kernel, stride_, padding, out, count_include_pad,
+                                                     divisor_override))
     per_sample = input.shape[-4] * kernel[0] * kernel[1] * kernel[2] * out[0] * out[1] * out[2]
     return _batched(input, lambda x: in_pieces(pool, x, per_sample))
 

@@ -123,8 +123,9 @@ _avg_pool_op = register(OpDef("avg_pool_kernel", "other", _avg_pool_infer, _avg_
 
 
 def avg_pool(input, kernel, stride, padding, out, divisor):
-    """The fixed-window average pool of a float32 or float64 ``input`` (N, C and the pooled dims), one op: each
-    window's sum (its zero padding included) divided by ``divisor`` (a number, or each pooled dim's factors)."""
+    """The fixed-window average pool of a float32 or float64 ``input`` (N, C and the pooled dims), one op:
+    each window's sum (its zero padding included) divided by ``divisor`` (a number, or each pooled dim's
+    factors)."""
     return apply(_avg_pool_op, input, kernel=tuple(kernel), stride=tuple(stride), padding=tuple(padding),
                  out=tuple(out), divisor=divisor)
 
@@ -202,5 +203,6 @@ _adaptive_max_op = register(OpDef("adaptive_max_pool_kernel", "other", _adaptive
 
 
 def adaptive_max(input, sizes):
-    """(values, int64 flat indices) of the adaptive max pool of ``input``'s last ``len(sizes)`` dims, one op."""
+    """(values, int64 flat indices) of the adaptive max pool of ``input``'s last ``len(sizes)`` dims, one
+    op."""
     return apply(_adaptive_max_op, input, sizes=tuple(sizes))
