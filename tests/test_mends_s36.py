@@ -52,3 +52,102 @@ def test_inplace_activation_on_a_view_shows_the_regenerated_view(how):
     assert got[0] == want[0]
     torch.testing.assert_close(torch.from_numpy(got[1]), torch.from_numpy(want[1]))
     torch.testing.assert_close(torch.from_numpy(got[2]), torch.from_numpy(want[2]))
+
+
+# -- parameters torch's in-place bindings take: F.elu_'s scale and input_scale (aten::elu_), rrelu_'s
+# generator, torch.X_'s tensor by its name ``input`` -------------------------------------------------
+def _outcome(call):
+    try:
+        out = call()
+    except Exception as e:  # noqa: BLE001 (the error is the outcome compared)
+        return type(e).__name__, str(e).split("\n")[0]
+    return out.tolist() if hasattr(out, "tolist") else out
+
+
+ELU_CALLS = {
+    "4 positional": lambda F, x: F.elu_(x, 0.5, 1.5, 2.0),
+    "3 positional": lambda F, x: F.elu_(x, 0.5, 1.5),
+    "keywords": lambda F, x: F.elu_(x, input_scale=2.0, scale=1.5, alpha=0.5),
+    "5 positional": lambda F, x: F.elu_(x, 0.5, 1.5, 2.0, 3.0),
+    "str scale": lambda F, x: F.elu_(x, 0.5, "a"),
+    "str input_scale": lambda F, x: F.elu_(x, 0.5, 1.5, "a"),
+    "None scale": lambda F, x: F.elu_(x, scale=None),
+    "unknown keyword": lambda F, x: F.elu_(x, inplace=True),
+}
+
+
+@pytest.mark.parametrize("how", list(ELU_CALLS))
+def test_elu_inplace_takes_scale_and_input_scale(how):
+    def run(L):
+        x = L.tensor([[0.3, -1.2, 2.5], [-0.4, 0.0, -3.0]], dtype=L.float64)
+        return _outcome(lambda: ELU_CALLS[how](L.nn.functional, x))
+
+    assert run(pyfront) == run(torch)
+
+
+def test_elu_inplace_scales_recorded_as_torch():
+    def run(L):
+        leaf = L.tensor([[0.3, -1.2, 2.5], [-0.4, 0.05, -3.0]], dtype=L.float64, requires_grad=True)
+        y = leaf * 1
+        L.nn.functional.elu_(y, 0.5, 1.5, 2.0)
+        fn = y.grad_fn
+        saved = [fn._saved_alpha, fn._saved_scale, fn._saved_input_scale]
+        (g,) = L.autograd.grad(y, leaf, L.ones_like(y), create_graph=True)
+        (gg,) = L.autograd.grad(g.sum(), leaf)
+        return type(fn).__name__, saved, type(g.grad_fn).__name__, y.tolist(), g.tolist(), gg.tolist()
+
+    got, want = run(pyfront), run(torch)
+    assert got[:3] == want[:3]
+    for a, b in zip(got[3:], want[3:]):
+        torch.testing.assert_close(torch.tensor(a, dtype=torch.float64), torch.tensor(b, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("where", ["torch", "F"])
+def test_rrelu_inplace_takes_a_generator(where):
+    def run(L):
+        fn = (L if where == "torch" else L.nn.functional).rrelu_
+        x = L.tensor([0.3, -1.2, 2.5, -0.4], dtype=L.float64)
+        return [_outcome(lambda: fn(x.clone(), 0.1, 0.3, False, None)),
+                _outcome(lambda: fn(x.clone(), 0.1, 0.3, False, generator=L.Generator())),
+                _outcome(lambda: fn(x.clone(), 0.1, 0.3, False, None, 1))]
+
+    assert run(pyfront) == run(torch)
+
+
+# torch.X_ (the in-place functions): the arguments each needs besides the tensor
+_INPLACE_ARGS = {"clamp_": {"min": -0.5}, "clip_": {"max": 0.5}, "clamp_max_": {"max": 0.5},
+                 "clamp_min_": {"min": 0.1}, "fill_": {"value": 2.0}, "logit_": {"eps": 0.1},
+                 "threshold_": {"threshold": 0.3, "value": 2.0}, "xlogy_": {"other": 2.0},
+                 "round_": {"decimals": 1}, "dropout_": {"p": 0.0, "train": True},
+                 "alpha_dropout_": {"p": 0.0, "train": False},
+                 "feature_alpha_dropout_": {"p": 0.0, "train": False},
+                 "as_strided_": {"size": (2,), "stride": (1,)}, "celu_": {"alpha": 0.5},
+                 "nan_to_num_": {"nan": 1.0}, "rrelu_": {"training": False}}
+_INTEGER = ("gcd_", "lcm_")
+_SKIPPED = ("addmv_", "index_put_", "ldexp_", "resize_as_", "detach_")  # (own tests: their operands)
+
+
+def _inplace_names():
+    from pyfront.ops.methods import TORCH_INPLACE
+    return [n for n in TORCH_INPLACE.split() if n not in _SKIPPED and hasattr(torch, n)]
+
+
+@pytest.mark.parametrize("name", _inplace_names())
+def test_torch_inplace_function_takes_its_tensor_as_input(name):
+    def run(L):
+        if name in _INTEGER:
+            x, extra = L.tensor([4, 6, 9]), {"other": L.tensor([2, 4, 6])}
+        else:
+            x = L.tensor([[0.3, 0.2, 0.5], [0.4, 0.05, 0.1]], dtype=L.float64)
+            extra = _INPLACE_ARGS.get(name, {})
+        fn = getattr(L, name)
+        calls = [lambda: fn(input=x.clone(), **extra), lambda: fn(x.clone(), **extra)]
+        if name != "round_":  # (its two overloads: pyfront's parser words self= as an invalid combination)
+            calls.append(lambda: fn(self=x.clone(), **extra))
+        return [_outcome(call) for call in calls]
+
+    for got, want in zip(run(pyfront), run(torch)):
+        if isinstance(want, tuple):  # an error: its type and text
+            assert got == want
+        else:
+            torch.testing.assert_close(torch.tensor(got), torch.tensor(want), equal_nan=True)

@@ -19,7 +19,7 @@ from ...ops.common import Formula, check_fits, grad_first, shown_as
 from ...ops.primitives import activation_formulas as formulas, elementwise as ew
 from ...ops.primitives.shaping import cat
 from ...ops.argcheck import _accepts, must_be
-from ...ops.registry import composite
+from ...ops.registry import composite, records
 from ...ops import samples
 from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
@@ -405,10 +405,11 @@ def _elu_result_double_backward(gg, g, y, alpha, scale, input_scale):
             None, None, None)
 
 
-def _elu_saved(alpha, inplace, input, scale=None):
+def _elu_saved(alpha, inplace, input, scale=None, input_scale=1):
     """What torch's EluBackward0 (``scale`` given; EluBackward1 in place) or CeluBackward0/1 saves: the
     numbers as given, then the input, or the in-place call's result."""
-    numbers = [("alpha", alpha)] if scale is None else [("alpha", alpha), ("input_scale", 1), ("scale", scale)]
+    numbers = [("alpha", alpha)] if scale is None else [("alpha", alpha), ("input_scale", input_scale),
+                                                        ("scale", scale)]
     return [*numbers, ("result", Result(0)) if inplace else ("self", input)]
 
 
@@ -1383,7 +1384,33 @@ def _prelu_weight_grad_backward(gg, g, x, w):
 
 relu_ = _inplace_of(relu)
 leaky_relu_ = _inplace_of(leaky_relu)
-elu_ = _inplace_of(elu)
+
+
+@records("EluBackward1", lambda input, alpha=1.0, scale=1.0, input_scale=1.0: _elu_saved(alpha, True, input,
+                                                                                        scale, input_scale))
+def elu_(input: Tensor, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
+    """In-place ``elu``, as torch's binding ``aten::elu_``: ``input`` becomes ``scale * x`` where ``x > 0``,
+    else ``scale * alpha * (exp(x * input_scale) - 1)``, and is returned.
+
+    Args:
+        input (Tensor): the tensor to overwrite (floating dtype).
+        alpha (float): the value the negative side tends to (as ``-alpha``). Default: 1.0
+        scale (float): the factor of both sides. Default: 1.0
+        input_scale (float): the factor of ``x`` inside the exponential. Default: 1.0
+
+    Shape:
+        input: ``(*)``; output: ``input`` itself.
+
+    Raises what ``elu`` raises; matches ``torch.nn.functional.elu_`` (selu is ``scale`` 1.0507 and
+    ``alpha`` 1.6733).
+    """
+    _numbers("elu_", alpha=alpha, scale=scale, input_scale=input_scale)
+    _floating("elu_cpu", input)
+    since = SEQUENCE[0]
+    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
+        for number in (alpha, scale, input_scale):
+            check_fits(number, input.dtype, opmath=True)
+    return _out(input, _elu(input, alpha, scale, input_scale, inplace=True), True, since)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
