@@ -151,3 +151,56 @@ def test_torch_inplace_function_takes_its_tensor_as_input(name):
             assert got == want
         else:
             torch.testing.assert_close(torch.tensor(got), torch.tensor(want), equal_nan=True)
+
+
+# -- a loss's gradient under create_graph=True keeps its graph, as torch's: its node
+# (NllLossBackwardBackward0, LogSoftmaxBackwardDataBackward0, ...) with an edge to the scores, and the second
+# derivative's values ------------------------------------------------------------------------------------
+_CLASSES = [2, 0, 1]
+_PROBS = [[0.2, 0.5, 0.1, 0.2], [0.7, 0.1, 0.1, 0.1], [0.1, 0.3, 0.3, 0.3]]
+LOSS_CALLS = {
+    "nll_loss": lambda L, F, x: F.nll_loss(x, L.tensor(_CLASSES)),
+    "nll_loss sum": lambda L, F, x: F.nll_loss(x, L.tensor(_CLASSES), reduction="sum"),
+    "nll_loss none": lambda L, F, x: F.nll_loss(x, L.tensor(_CLASSES), reduction="none"),
+    "nll_loss ignore_index": lambda L, F, x: F.nll_loss(x, L.tensor(_CLASSES), ignore_index=0),
+    "nll_loss weight": lambda L, F, x: F.nll_loss(x, L.tensor(_CLASSES),
+                                                  weight=L.tensor([1.0, 2.0, 0.5, 1.0], dtype=L.float64)),
+    "nll_loss 5-d": lambda L, F, x: F.nll_loss(x.reshape(1, 3, 2, 1, 2), L.tensor([[[[0, 1]], [[2, 1]]]])),
+    "nll_loss 3-d": lambda L, F, x: F.nll_loss(x.reshape(1, 3, 4), L.tensor([[0, 1, 2, 1]])),
+    "nll_loss 4-d": lambda L, F, x: F.nll_loss(x.reshape(1, 3, 2, 2), L.tensor([[[0, 1], [2, 1]]])),
+    "nll_loss of log_softmax": lambda L, F, x: F.nll_loss(F.log_softmax(x, 1), L.tensor(_CLASSES)),
+    "cross_entropy": lambda L, F, x: F.cross_entropy(x, L.tensor(_CLASSES)),
+    "cross_entropy weight": lambda L, F, x: F.cross_entropy(
+        x, L.tensor(_CLASSES), weight=L.tensor([1.0, 2.0, 0.5, 1.0], dtype=L.float64)),
+    "cross_entropy smoothing": lambda L, F, x: F.cross_entropy(x, L.tensor(_CLASSES), label_smoothing=0.1),
+    "cross_entropy probabilities": lambda L, F, x: F.cross_entropy(x, L.tensor(_PROBS, dtype=L.float64)),
+    "kl_div of log_softmax": lambda L, F, x: F.kl_div(F.log_softmax(x, 1), L.tensor(_PROBS, dtype=L.float64),
+                                                      reduction="batchmean"),
+    "softmax": lambda L, F, x: (x.softmax(1) * L.arange(12.0, dtype=L.float64).reshape(3, 4)).sum(),
+    "softmin": lambda L, F, x: (F.softmin(x, 1) * L.arange(12.0, dtype=L.float64).reshape(3, 4)).sum(),
+}
+
+
+def _node_chain(fn, depth=3):
+    names = []
+    while fn is not None and len(names) < depth:
+        names.append(type(fn).__name__)
+        fn = next((f for f, _ in fn.next_functions if f is not None), None)
+    return names
+
+
+@pytest.mark.parametrize("how", list(LOSS_CALLS))
+def test_loss_gradient_keeps_its_graph_as_torch(how):
+    def run(L):
+        x = L.tensor([[0.3, -1.2, 2.5, 0.1], [-0.4, 0.05, 1.1, 0.8], [-3.0, 0.7, -0.2, 0.4]], dtype=L.float64,
+                     requires_grad=True)
+        loss = LOSS_CALLS[how](L, L.nn.functional, x).sum()
+        (g,) = L.autograd.grad(loss, x, create_graph=True)
+        shown = [_node_chain(g.grad_fn), [type(f).__name__ for f, _ in g.grad_fn.next_functions]]
+        (gg,) = L.autograd.grad((g * L.arange(1.0, 13.0, dtype=L.float64).reshape(3, 4)).sum(), x)
+        return shown, g.detach().numpy(), gg.numpy()
+
+    got, want = run(pyfront), run(torch)
+    assert got[0] == want[0]
+    torch.testing.assert_close(torch.from_numpy(got[1]), torch.from_numpy(want[1]))
+    torch.testing.assert_close(torch.from_numpy(got[2]), torch.from_numpy(want[2]))
