@@ -204,3 +204,20 @@ def test_loss_gradient_keeps_its_graph_as_torch(how):
     assert got[0] == want[0]
     torch.testing.assert_close(torch.from_numpy(got[1]), torch.from_numpy(want[1]))
     torch.testing.assert_close(torch.from_numpy(got[2]), torch.from_numpy(want[2]))
+
+
+# -- a recorded logsigmoid's backward reads the forward's buffer exp(-|x|), as torch's kernel: not computed
+# again ----------------------------------------------------------------------------------------------------
+def test_logsigmoid_backward_reads_the_forward_buffer(monkeypatch):
+    from pyfront.ops.primitives import elementwise as ew
+    op, seen = ew.log_sigmoid_backward_op, []
+    rule = op.numpy
+    monkeypatch.setattr(op, "numpy", lambda np, *arrays, **attrs: seen.append(len(arrays)) or rule(np, *arrays))
+    x = pyfront.tensor([-50.0, -3.0, -0.0, 0.7, 60.0, float("inf"), float("nan")], dtype=pyfront.float64,
+                       requires_grad=True)
+    y = pyfront.nn.functional.logsigmoid(x)
+    y.backward(pyfront.ones_like(y))
+    assert seen == [3]  # (the gradient, the input, the buffer)
+    xt = torch.tensor(x.detach().numpy(), requires_grad=True)
+    torch.nn.functional.logsigmoid(xt).sum().backward()
+    torch.testing.assert_close(torch.from_numpy(x.grad.numpy()), xt.grad, equal_nan=True)

@@ -944,8 +944,11 @@ def _recorded_logsigmoid(input):
         made.append(_logsigmoid(x, buffer=True))
         return made[0][0]
 
+    def backward(g, x):  # the forward's buffer, as torch's kernel reads it (not computed again)
+        return _logsigmoid_backward(g, x, made[0][1])
+
     since = SEQUENCE[0]
-    out = Formula.apply(value, _logsigmoid_backward, input)
+    out = Formula.apply(value, backward, input)
     present_as(out, "LogSigmoidBackward0", since, inputs=(input,),
                saves=lambda: [("self", input), ("buffer", Unreturned(made[0][1]))])
     return out
@@ -961,20 +964,23 @@ def _logsigmoid(input, buffer=False):
     return formulas.logsigmoid(_TENSOR_MATH, input)
 
 
-def _logsigmoid_backward(g, input):
-    """torch's log_sigmoid_backward, a Formula itself (its gradients torch's double backward's)."""
-    return Formula.apply(_logsigmoid_backward_value, _logsigmoid_double_backward, g, input)
+def _logsigmoid_backward(g, input, buffer=None):
+    """torch's log_sigmoid_backward, a Formula itself (its gradients torch's double backward's); ``buffer``:
+    the forward's exp(-|x|), where it kept one (else computed here)."""
+    return Formula.apply(_logsigmoid_backward_value, _logsigmoid_double_backward, g, input, buffer)
 
 
-def _logsigmoid_backward_value(g, input):
+def _logsigmoid_backward_value(g, input, buffer=None):
     """torch's cpu kernel: it reads the forward's buffer z = exp(-|x|), stored in the dtype (so rounded for
     16-bit ones), and computes ``(1 - z / (1 + z)) * g`` below 0, ``(0 + z / (1 + z)) * g`` from 0 (NaN
     included): one select, in float32 for the 16-bit dtypes, rounded once."""
     low = input.dtype if input.dtype in dt.HALVES else None
     if not low and host_rules(input._storage.device):
-        return apply_like(input, ew.log_sigmoid_backward_op, g, input)
-    z = ew.exp(-ew.abs(input.float())).to(low) if low else None
-    return _logsigmoid_grad(g, input, z)
+        operands = (g, input) if buffer is None else (g, input, buffer)
+        return apply_like(input, ew.log_sigmoid_backward_op, *operands)
+    if buffer is None and low:
+        buffer = ew.exp(-ew.abs(input.float())).to(low)
+    return _logsigmoid_grad(g, input, buffer)
 
 
 @in_float32  # (16-bit operands: torch's kernel in float32, rounded once)
@@ -983,11 +989,11 @@ def _logsigmoid_grad(g, x, z):
 
 
 @shown_as("LogSigmoidBackwardBackward0")
-def _logsigmoid_double_backward(gg, g, input):
-    """torch's: log_sigmoid_backward(gg) for the incoming gradient, ``gg * g * (s - 1) * s`` (s =
-    sigmoid(x)) for the input."""
+def _logsigmoid_double_backward(gg, g, input, buffer):
+    """torch's: log_sigmoid_backward(gg) for the incoming gradient (over the same buffer), ``gg * g * (s -
+    1) * s`` (s = sigmoid(x)) for the input."""
     s = ew.sigmoid(input)
-    return _logsigmoid_backward(gg, input), gg * g * (s - 1) * s
+    return _logsigmoid_backward(gg, input, buffer), gg * g * (s - 1) * s, None
 
 
 @composite(torch_name="nn.functional.tanhshrink", samples=samples.float_unary)
