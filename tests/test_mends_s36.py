@@ -225,3 +225,30 @@ def test_logsigmoid_backward_reads_the_forward_buffer(monkeypatch):
     xt = torch.tensor(x.detach().numpy(), requires_grad=True)
     torch.nn.functional.logsigmoid(xt).sum().backward()
     torch.testing.assert_close(torch.from_numpy(x.grad.numpy()), xt.grad, equal_nan=True)
+
+
+# the loss kernels torch gives no double backward: the gradient's NotImplemented node over the scores,
+# refusing to run (pyfront's composites' gradients had no graph, or a second derivative torch has not)
+REFUSED_TWICE = {
+    "multi_margin_loss": lambda L, F, x: F.multi_margin_loss(x, L.tensor(_CLASSES)),
+    "multi_margin_loss p=2": lambda L, F, x: F.multi_margin_loss(x, L.tensor(_CLASSES), p=2),
+    "multilabel_margin_loss": lambda L, F, x: F.multilabel_margin_loss(x, L.tensor([[2, 0, -1, 0]] * 3)),
+    "ctc_loss": lambda L, F, x: F.ctc_loss(F.log_softmax(x.reshape(3, 1, 4), 2), L.tensor([[1, 2]]),
+                                           L.tensor([3]), L.tensor([2])),
+}
+
+
+@pytest.mark.parametrize("how", list(REFUSED_TWICE))
+def test_loss_gradient_refuses_a_double_backward_as_torch(how):
+    def run(L):
+        x = L.tensor([[0.3, -1.2, 2.5, 0.1], [-0.4, 0.05, 1.1, 0.8], [-3.0, 0.7, -0.2, 0.4]], dtype=L.float64,
+                     requires_grad=True)
+        (g,) = L.autograd.grad(REFUSED_TWICE[how](L, L.nn.functional, x), x, create_graph=True)
+        (plain,) = L.autograd.grad(REFUSED_TWICE[how](L, L.nn.functional, x), x)
+        shown = [_node_chain(g.grad_fn), [type(f).__name__ for f, _ in g.grad_fn.next_functions]]
+        return shown, _outcome(lambda: L.autograd.grad(g.sum(), x)), g.detach().numpy(), plain.numpy()
+
+    got, want = run(pyfront), run(torch)
+    assert got[:2] == want[:2]
+    torch.testing.assert_close(torch.from_numpy(got[2]), torch.from_numpy(want[2]))
+    torch.testing.assert_close(torch.from_numpy(got[3]), torch.from_numpy(want[3]))

@@ -7,6 +7,7 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...autograd.function import no_derivative
 from ...autograd.grad_mode import is_grad_enabled, not_differentiable
 from ...backends import host_rules
 from ...autograd.graph import also_saves, saved_as_torch
@@ -682,6 +683,30 @@ def _keeping_scores(node: str):
             return g
         return Formula.apply(lambda g, scores: g.detach(), double_backward, g, scores)
     return backward
+
+
+def refused_twice(scores, op: str):
+    """``scores`` as they are, whose gradient (of a composite loss) refuses to be differentiated again where
+    a graph of it is recorded (create_graph), as torch's gradient of a loss kernel without a double
+    backward: its NotImplemented node over the scores, raising "derivative for aten::``op`` is not
+    implemented" when run. Only where a gradient is recorded (``scores`` requires grad)."""
+    if not (scores._requires_grad and is_grad_enabled()):
+        return scores
+    backward = _REFUSING.get(op)
+    if backward is None:
+        backward = _REFUSING[op] = _refusing(f"derivative for aten::{op} is not implemented")
+    return Formula.apply(Tensor.detach, backward, scores)
+
+
+def _refusing(message: str):
+    def backward(g, scores):
+        if not is_grad_enabled():  # no graph of the gradient: the gradient as it is
+            return g
+        return no_derivative(g.detach(), message, scores)
+    return backward
+
+
+_REFUSING: dict = {}
 
 
 _KEEPS_SCORES = {False: _keeping_scores("NllLossBackwardBackward0"),
