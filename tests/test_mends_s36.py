@@ -1,5 +1,8 @@
 """Faults of a kind s36 mended, each against torch: an in-place activation through a view shows the view's
-regenerated history (AsStridedBackward0 over its base's CopySlices) ..."""
+regenerated history (AsStridedBackward0 over its base's CopySlices); in-place bindings take torch's
+parameters (F.elu_'s scale and input_scale, rrelu_'s generator, torch.X_'s input=); a loss's gradient under
+create_graph=True keeps torch's graph (nll_loss, cross_entropy, softmax) or refuses a double backward as
+torch's (margin losses, ctc); logsigmoid's backward reads its forward's buffer."""
 import pytest
 import torch
 
