@@ -155,7 +155,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'dropout': ('Tensor input, float p, bool train',),
  'dropout_': ('Tensor input, float p, bool train',),
  'dsplit': ('Tensor input, int sections', 'Tensor input, int[] indices'),
- '_nn.elu_': ('Tensor input, Scalar alpha=...',),
+ '_nn.elu_': ('Tensor input, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1',),
  'embedding': ('Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool '
                'sparse=False',),
  'empty_strided': ('int[] size, int[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? '

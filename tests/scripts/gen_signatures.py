@@ -64,6 +64,8 @@ MANUAL = {
        for n, ks in (("chebyshev", "tuvw"), ("shifted_chebyshev", "tuvw"), ("hermite", ("h", "he")),
                      ("laguerre", "l"), ("legendre", "p")) for k in ks},
     "_nn.one_hot": ("Tensor input, int num_classes=-1",),  # the stub's "tensor" is torch's self: "input"
+    # the stub lists alpha alone; torch's binding parses aten::elu_'s schema, scale and input_scale too
+    "_nn.elu_": ("Tensor input, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1",),
     # the stub's keyword-only parameters as positional ones (torch's schema: gelu(Tensor self, *, str
     # approximate), scaled_dot_product_attention(..., bool is_causal=False, *, float? scale, bool enable_gqa))
     "_nn.gelu": ("Tensor input, *, str approximate=...",),
