@@ -265,14 +265,15 @@ def rebind(base: type) -> None:
 
 
 # -- Tensor methods, operators and properties ------------------------------------------------------------
-# what torch hands __torch_function__ for an operator: the named method (``a + b`` is Tensor.add)
+# what torch hands __torch_function__ for an operator: the named method (``a + b`` is Tensor.add), where
+# torch's operator is that method (``a & b``, ``a // b`` and ``~a`` are their own: Tensor.__and__)
 _OPERATOR_FUNCS = {"__add__": "add", "__radd__": "add", "__iadd__": "add_", "__sub__": "sub",
                    "__isub__": "sub_", "__mul__": "mul", "__rmul__": "mul", "__imul__": "mul_",
                    "__truediv__": "div", "__itruediv__": "div_", "__matmul__": "matmul", "__neg__": "neg",
-                   "__gt__": "gt", "__ge__": "ge",
-                   "__lt__": "lt", "__le__": "le", "__abs__": "abs", "__and__": "bitwise_and",
-                   "__or__": "bitwise_or", "__xor__": "bitwise_xor", "__invert__": "bitwise_not",
-                   "__floordiv__": "floor_divide", "__mod__": "remainder", "__pow__": "pow"}
+                   "__pos__": "positive", "__gt__": "gt", "__ge__": "ge", "__ne__": "ne",
+                   "__lt__": "lt", "__le__": "le", "__abs__": "abs", "__rand__": "bitwise_and",
+                   "__ror__": "bitwise_or", "__rxor__": "bitwise_xor", "__ifloordiv__": "floor_divide_",
+                   "__mod__": "remainder", "__imod__": "remainder_", "__pow__": "pow", "__ipow__": "pow_"}
 # what is not a Tensor method to torch's protocol: Python's object machinery, pickling, and the protocol
 _NOT_METHODS = frozenset((
     "__new__", "__init__", "__init_subclass__", "__getattribute__", "__getattr__", "__setattr__",
@@ -299,7 +300,9 @@ def install_tensor() -> None:
     for name, value in vars(Tensor).items():
         if _is_method(name, value):
             _ORIGINALS[name] = value
-            if value in AWARE:  # (argcheck's and autocast's: ``plain.add(sub)`` dispatches too)
+            # (argcheck's and autocast's: ``plain.add(sub)`` dispatches too; an operator asks on its
+            # operand's failure, operator_override, so that the handler sees its named method)
+            if value in AWARE and not name.startswith("__"):
                 _NAMES[value] = "torch.Tensor." + name
     _NOWRAP.add(Tensor.grad.__get__)
     _OVERRIDABLE[Tensor] = [_func_of(name) for name in _ORIGINALS]
@@ -353,6 +356,20 @@ def _twin(name: str, value):
         except TypeError:
             return NotImplemented
     return functools.wraps(value)(binary if name in _BINARY else method)
+
+
+def operator_override(dunder: str | None, tensor: Tensor, other):
+    """A plain Tensor's operator ``dunder`` (``__add__``) whose operand ``other`` is neither a Tensor nor
+    a number: where ``other`` has a ``__torch_function__``, its result for the operator's named method,
+    as torch's; else (or where it declines) NotImplemented, so Python tries ``other``'s own operator."""
+    if dunder is None or not _dispatches(type(other)):
+        return NotImplemented
+    name = _OPERATOR_FUNCS.get(dunder, dunder)
+    try:  # (a TypeError is NotImplemented in torch's operators too)
+        result = _route(_func_of(dunder, True), (tensor, other), {}, "torch.Tensor." + name)
+    except TypeError:
+        return NotImplemented
+    return NotImplemented if result is PASS else result
 
 
 _TWINS: dict = {}

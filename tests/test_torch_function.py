@@ -155,6 +155,50 @@ def test_duck_type(call):
     both(lambda L: _outcome(lambda: DUCK_CALLS[call](L, duck_type(L)(4.0), L.ones(2))))
 
 
+# each operator, with the recording operand (a duck type or a subclass) on either side; in-place ones on it
+OPERATORS = ["a + b", "b + a", "a - b", "b - a", "a * b", "b * a", "a / b", "a @ b", "b @ a", "a ** b",
+             "b ** a", "a != b", "b != a", "a < b", "b >= a", "a & b", "b & a", "b | a", "a ^ b", "a // b",
+             "b // a", "a % b", "b % a", "a << b", "b >> a", "+b", "~b"]
+IN_PLACE = ["b += 1", "b -= 1", "b *= 2", "b //= 2", "b %= 2", "b **= 2", "b &= 1", "b |= 1", "b <<= 1"]
+
+
+def _operator_record(lib, b, statements):
+    seen, a = [], lib.ones(2, 2).int()
+    for statement in statements:
+        seen.append(statement)
+        try:
+            exec(statement, {}, {"a": a, "b": b})
+        except Exception as e:  # (~ of an int tensor is fine; of a duck: Python's TypeError)
+            seen.append(type(e).__name__)
+    return seen
+
+
+def test_operators_with_a_duck_operand():
+    """torch's operators hand a duck type's __torch_function__ the call (its named method), where pyfront's
+    gave Python's "unsupported operand" TypeError."""
+    def scenario(L):
+        class Recorder:
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                seen.append((getattr(func, "__name__", "?"), [type(a).__name__ for a in args]))
+                return "done"
+        seen = []
+        return _operator_record(L, Recorder(), OPERATORS + IN_PLACE), seen
+    both(scenario)
+
+
+def test_operator_names_a_subclass_sees():
+    """The function a subclass's handler is given for each operator (``a & b`` is Tensor.__and__, ``1 & b``
+    Tensor.bitwise_and, ``b //= 2`` floor_divide_, ``+b`` positive), as torch names it."""
+    def scenario(L):
+        LoggingTensor = logging_tensor(L)
+        LoggingTensor.log.clear()
+        b = L.ones(2, 2).int().as_subclass(LoggingTensor)
+        record = _operator_record(L, b, OPERATORS + ["c = 1 & b", "c = 1 | b", "c = 1 ^ b"] + IN_PLACE)
+        return record, [n for n in names(LoggingTensor.log) if n not in ("int", "ones")]
+    both(scenario)
+
+
 def test_overrides_helpers():
     def scenario(L):
         Duck, LoggingTensor = duck_type(L), logging_tensor(L)

@@ -12,6 +12,7 @@ import inspect
 
 from .. import _warnings
 from .. import dtypes as dt
+from .. import overrides
 from ..autograd import graph
 from ..autograd.dual import ON as _DUAL
 from ..autograd.grad_mode import _state, _vmap_blocks, is_grad_enabled
@@ -522,20 +523,22 @@ def _operand(other):
     return NotImplemented
 
 
-def _operator(fn, folds=None, reflected=False, name=None):
+def _operator(fn, folds=None, reflected=False, name=None, dunder=None):
     """``fn`` as a Python operator; its unusual operands go through ``_operand``. Where ``fn`` is its
     op's own function for the common operands (``folds``: the op and those operands' dtypes; see
     dispatch.fold), the operator runs those in its own frame, and the rest as here. ``name``: the
-    operator's ("add", "add_" for ``+=``), for a sparse right operand."""
+    operator's ("add", "add_" for ``+=``), for a sparse right operand; ``dunder``: the operator's
+    attribute (``__radd__``), for a duck-typed operand's ``__torch_function__``."""
 
     def method(self, other):
         # the plain numbers and Tensor first: only an unusual operand pays for _operand
         if type(other) not in _PLAIN and not isinstance(other, Tensor):
             if name and isinstance(other, sparse_seam.TYPES):
                 return sparse_seam.operator(name, self, other)
-            other = _operand(other)
-            if other is NotImplemented:
-                return NotImplemented
+            number = _operand(other)
+            if number is NotImplemented:  # (torch's operator hands a duck type's override the call first)
+                return overrides.operator_override(dunder, self, other)
+            other = number
         return fn(self, other)
 
     method.__name__ = fn.__name__
@@ -752,12 +755,12 @@ def bind_all():
         "rshift": ew.bitwise_right_shift,
     }
     for name, fn in ops.items():
-        setattr(Tensor, f"__{name}__", _operator(fn, name=name))
-        setattr(Tensor, f"__r{name}__", _operator(_reflected(fn)))
+        setattr(Tensor, f"__{name}__", _operator(fn, name=name, dunder=f"__{name}__"))
+        setattr(Tensor, f"__r{name}__", _operator(_reflected(fn), dunder=f"__r{name}__"))
         op = _OPERATOR_OPS.get(name, name)
         in_place = _inplace_with_own_node(fn, op, _named_no_derivative(op)) if op in _NAMED_NO_DERIVATIVE \
             else _inplace(fn, op)
-        setattr(Tensor, f"__i{name}__", _operator(in_place, name=name + "_"))
+        setattr(Tensor, f"__i{name}__", _operator(in_place, name=name + "_", dunder=f"__i{name}__"))
     for name in ("and", "or", "xor", "lshift", "rshift"):
         setattr(Tensor, f"__i{name}__", _bitwise_inplace(getattr(Tensor, f"__i{name}__")))
     for name in ("and", "or", "xor", "left_shift", "right_shift"):
@@ -767,13 +770,15 @@ def bind_all():
     # scalar ``other`` of a mul (it keeps float32 precision with float16, see promote_args); ``1 + t`` is
     # ``t + 1`` (its node's inputs in that order), and so are the commutative bitwise operators
     for name in ("add", "mul", "and", "or", "xor"):
-        setattr(Tensor, f"__r{name}__", _operator(ops[name]))
-    Tensor.__rsub__ = _operator(ew.rsub, ew.sub.folds, reflected=True)  # ``1 - t``: torch.rsub(t, 1)
-    Tensor.__rtruediv__ = _operator(lambda self, other: ew.mul(ew.reciprocal(self), other))
+        setattr(Tensor, f"__r{name}__", _operator(ops[name], dunder=f"__r{name}__"))
+    # ``1 - t``: torch.rsub(t, 1)
+    Tensor.__rsub__ = _operator(ew.rsub, ew.sub.folds, reflected=True, dunder="__rsub__")
+    Tensor.__rtruediv__ = _operator(lambda self, other: ew.mul(ew.reciprocal(self), other),
+                                    dunder="__rtruediv__")
     # ``2 ** t`` is torch.pow(2, t): the number-base kernel (its own result layout), not pow of two tensors
-    Tensor.__rpow__ = _operator(lambda self, other: ew.pow(other, self))
+    Tensor.__rpow__ = _operator(lambda self, other: ew.pow(other, self), dunder="__rpow__")
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():
-        setattr(Tensor, f"__{name}__", _operator(fn, name=name))
+        setattr(Tensor, f"__{name}__", _operator(fn, name=name, dunder=f"__{name}__"))
     Tensor.__neg__ = ew.negative
     Tensor.__pos__ = lambda self: self
     Tensor.__abs__ = ew.abs

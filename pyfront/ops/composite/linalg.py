@@ -11,6 +11,7 @@ import functools
 import math
 
 from ... import dtypes as dt
+from ... import overrides
 from ...autograd import graph
 from ...shape import broadcast_shapes, broadcast_shapes_on_meta, normalize_dim, normalize_dims
 from ...tensor import Tensor
@@ -230,12 +231,16 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 
 
 def __matmul__(self, other):
-    # a non-Tensor operand (a number too) gives Python's TypeError, as in torch
-    return matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+    # a non-Tensor operand (a number too) gives Python's TypeError, as in torch (a duck type: its override)
+    if isinstance(other, Tensor):
+        return matmul(self, other)
+    return overrides.operator_override("__matmul__", self, other)
 
 
 def __rmatmul__(self, other):
-    return matmul(other, self) if isinstance(other, Tensor) else NotImplemented
+    if isinstance(other, Tensor):
+        return matmul(other, self)
+    return overrides.operator_override("__rmatmul__", self, other)
 
 
 # -- the add-and-multiply family: beta * input + alpha * product ---------------------------------
