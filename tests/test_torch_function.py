@@ -329,3 +329,32 @@ def test_base_mode_and_resolve_name():
         functions = (L.add, L.Tensor.add, L.nn.functional.relu, L.linalg.norm, L.fft.fft, len)
         return r.tolist(), [o.resolve_name(f) for f in functions]
     both(scenario)
+
+
+def test_make_subclass():
+    """Tensor._make_subclass, how a subclass's __new__ (and nn.Parameter's) wraps a tensor: an alias of its
+    memory and version counter, a leaf of its own; its refusals. pyfront had no such method."""
+    def scenario(L):
+        class Meta(L.Tensor):
+            @staticmethod
+            def __new__(cls, data, meta=None):
+                made = L.Tensor._make_subclass(cls, data, data.requires_grad)
+                made.meta = meta
+                return made
+        source = L.ones(2, requires_grad=True)
+        m = Meta(source, "tag")
+        (m * 3).sum().backward()
+        plain = L.ones(2)
+        alias = L.Tensor._make_subclass(Meta, plain)
+        alias.add_(1)
+        record = [type(m).__name__, m.meta, m.is_leaf, m.requires_grad, m.grad.tolist(), source.grad,
+                  plain.tolist(), plain._version, L.Tensor._make_subclass(Meta, source * 2, True).is_leaf]
+        for call in [lambda: L.Tensor._make_subclass(1, plain), lambda: L.Tensor._make_subclass(int, plain),
+                     lambda: L.Tensor._make_subclass(Meta, [1.0]),
+                     lambda: L.Tensor._make_subclass(Meta, L.ones(1, dtype=L.long), True)]:
+            try:
+                call()
+            except (TypeError, RuntimeError) as e:
+                record.append((type(e).__name__, str(e)))
+        return record
+    both(scenario)

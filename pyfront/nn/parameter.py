@@ -25,15 +25,8 @@ class Parameter(Tensor):
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:
             data = empty(0)
-        if requires_grad and data.dtype.kind not in "fc":
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        # same storage, strides and version counter as ``data``, but a leaf of its own (PyTorch's
-        # _make_subclass): ops on it return plain Tensors, since Tensor._make builds those
-        p = cls._make(data._storage, data._shape, data.dtype, data._strides, data._offset)
-        data._storage.share(data, p)
-        p._inference = data._inference  # an alias of data: an inference tensor refuses requires_grad below
-        p._set_requires_grad(requires_grad, "")
-        return p
+        # same storage, strides and version counter as ``data``, but a leaf of its own, as torch's
+        return Tensor._make_subclass(cls, data, requires_grad)
 
     def __deepcopy__(self, memo):
         if id(self) in memo:
