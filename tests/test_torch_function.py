@@ -2,6 +2,9 @@
 same code on both libraries and compares what it records (result types, the functions a handler saw, values,
 error texts): a logging subclass, a plain subclass, nn.Parameter, a duck type, modes, the Disable switches,
 torch.overrides' helpers. Every class is made per library (a factory), so both print the same names."""
+import io
+import pickle
+
 import pytest
 import torch
 
@@ -356,5 +359,40 @@ def test_make_subclass():
                 call()
             except (TypeError, RuntimeError) as e:
                 record.append((type(e).__name__, str(e)))
+        return record
+    both(scenario)
+
+
+class TorchSaved(torch.Tensor):  # (module-level: pickle finds a class by its name)
+    pass
+
+
+class PyfrontSaved(pyfront.Tensor):
+    pass
+
+
+def test_save_load_keeps_a_subclass():
+    """torch.save writes a subclass tensor as its class (_rebuild_from_type_v2), so load(weights_only=False)
+    and an allowed class (safe_globals) give it back, attributes too, and the default load refuses it;
+    pyfront wrote a plain Tensor (every load gave Tensor)."""
+    def scenario(L):
+        Saved = TorchSaved if L is torch else PyfrontSaved
+        x = L.arange(4.0).reshape(2, 2).as_subclass(Saved)
+        x.tag = "t"
+        f = io.BytesIO()
+        L.save({"x": x, "row": x[1], "plain": L.ones(1), "meta": L.ones(2, device="meta").as_subclass(Saved)}, f)
+        record = []
+        for allowed in (False, True):
+            f.seek(0)
+            with L.serialization.safe_globals([Saved] if allowed else []):
+                try:
+                    loaded = L.load(f)
+                except pickle.UnpicklingError:
+                    record.append("refused")
+                    continue
+            record.append([(type(v) is Saved, v.shape, getattr(v, "tag", None)) for v in loaded.values()])
+        f.seek(0)
+        loaded = L.load(f, weights_only=False)
+        record.append([(type(v) is Saved, getattr(v, "tag", None)) for v in loaded.values()])
         return record
     both(scenario)

@@ -279,19 +279,22 @@ class Pickler:
 
     def _tensor(self, t: Tensor) -> None:
         state = own_state(t)
-        if state:  # torch's form for a tensor with attributes of its own: rebuilt, then given them
+        # torch's form for a tensor with attributes of its own, or of a subclass: rebuilt, made that class,
+        # then given them
+        typed = bool(state) or type(t) is not Tensor
+        if typed:
             self._global("torch._tensor", "_rebuild_from_type_v2")
             self.out += b"("
         if t.device.type == "meta":  # no memory to write: torch's form names the dtype and the geometry
             self._global("torch._utils", "_rebuild_meta_tensor_no_storage")
-            if state:
-                self._global("torch", "Tensor")
+            if typed:
+                self._tensor_type(t)
             self.out += b"("
             self._global("torch", t.dtype.name)
             for part in (tuple(t.shape), tuple(t._strides), t.requires_grad):
                 self._save(part)
             self.out += b"t"
-            if state:
+            if typed:
                 self._save(state)
                 self.out += b"t"
             self.out += b"R"
@@ -300,8 +303,8 @@ class Pickler:
         # a dtype with no storage class of its own (uint16/32/64, float8): torch's v3 form, its bytes in an
         # untyped storage and the dtype named after the hooks
         self._global("torch._utils", "_rebuild_tensor_v2" if kind else "_rebuild_tensor_v3")
-        if state:
-            self._global("torch", "Tensor")
+        if typed:
+            self._tensor_type(t)
         self.out += b"("
         if kind:
             self._storage(t._storage, t.dtype, ("torch", kind), _reach(t))
@@ -316,11 +319,18 @@ class Pickler:
         if t._lazy is not None:  # torch's metadata: the memory is saved as it is, with the bit to set on load
             self._save({t._lazy: True})
         self.out += b"t"
-        if state:
+        if typed:
             self._save(state)
             self.out += b"t"
         self.out += b"R"
         self._memoize(t)
+
+    def _tensor_type(self, t: Tensor) -> None:
+        """The class ``_rebuild_from_type_v2`` makes: torch.Tensor, or the subclass by its own name."""
+        if type(t) is Tensor:
+            self._global("torch", "Tensor")
+        else:
+            self._named_global(type(t))
 
     def _storage_object(self, obj) -> None:
         """A storage saved as itself (``torch.save(t.untyped_storage())``): its whole memory, typed or not."""

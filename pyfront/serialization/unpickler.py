@@ -535,8 +535,10 @@ class Unpickler:
         rebuild = getattr(self, func.handler) if isinstance(func, _Callable) else func
         if getattr(rebuild, "__self__", None) is not self or type(args) is not tuple:
             raise UnpicklingError(f"_rebuild_from_type_v2 needs a tensor rebuild, got {_show(func)}")
-        # (the full unpickler names the classes themselves, this one its _TensorType markers)
-        if not isinstance(new_type, _TensorType) and new_type not in (Tensor, Parameter):
+        # (the full unpickler names the classes themselves, this one its _TensorType markers, or a subclass
+        # the user allowed: safe_globals)
+        subclass = isinstance(new_type, type) and issubclass(new_type, Tensor) and new_type is not Parameter
+        if not isinstance(new_type, _TensorType) and new_type is not Parameter and not subclass:
             raise UnpicklingError(f"_rebuild_from_type_v2 may only make a Tensor or Parameter, got "
                                   f"{_show(new_type)}")
         t = rebuild(*args)
@@ -544,6 +546,11 @@ class Unpickler:
             raise UnpicklingError(f"_rebuild_from_type_v2 needs a tensor, got {_show(t)}")
         if (new_type is Parameter or repr(new_type).endswith("Parameter")) and type(t) is not Parameter:
             t = self._rebuild_parameter(t, t.requires_grad, OrderedDict())
+        elif subclass and type(t) is not new_type:
+            t.__class__ = new_type  # (torch's as_subclass: this rebuilt tensor is no one else's yet)
+            if getattr(new_type, "__setstate__", None) not in (None, getattr(Tensor, "__setstate__", None)):
+                t.__setstate__(state)  # (a subclass's own, as torch's rebuild calls it)
+                return t
         return _set_state(t, state)
 
     def _get_layout(self, name):
