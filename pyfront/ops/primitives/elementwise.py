@@ -761,7 +761,9 @@ def _pow_vjp(c, g):
     gy = None
     if c.needs_input_grad[1]:
         number = x._wrapped_number and type(x._number) in (int, float) and x._number > 0
-        gy = g * where((x == 0) & (y >= 0), 0.0, c.out * (math.log(x._number) if number else x.log()))
+        # (a complex exponent's real part, as torch's pow_backward_exponent: ordering is refused for complex)
+        gy = g * where((x == 0) & ((y.real if y.dtype.is_complex else y) >= 0), 0.0,
+                       c.out * (math.log(x._number) if number else x.log()))
     return gx, gy
 
 
@@ -1876,8 +1878,8 @@ def pow(input, exponent):
         d = dt.result_type(input, exponent)
         if d is input.dtype and (d in dt.HALVES or d.kind == "i"):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
-        if (exponent == 0.5 or exponent == -0.5) and d in _SPECIALISED:
-            return _half_power(input.to(d), exponent)
+        if (exponent == 0.5 or exponent == -0.5) and d in _SPECIALISED:  # (0.5+0j too, as torch's Scalar)
+            return _half_power(input.to(d), exponent.real)
         if exponent in _STEPS and d in _SPECIALISED or exponent in _COMPLEX_STEPS and d in dt.COMPLEX:
             return _number_power(input.to(d), exponent, _STEPS.get(exponent) or _COMPLEX_STEPS[exponent])
     return _pow(input, exponent)
