@@ -121,16 +121,17 @@ class Tensor:
         overrides.subclass_defined(cls)
 
     @staticmethod
-    def _make_subclass(cls, data, require_grad=False, dispatch_sizes_strides_policy=None, dispatch_device=False,
-                       dispatch_layout=False, _extra_dispatch_keys=None, storage_size=None):
+    def _make_subclass(cls, data, require_grad=False, dispatch_sizes_strides_policy=None,
+                       dispatch_device=False, dispatch_layout=False, _extra_dispatch_keys=None,
+                       storage_size=None):
         """A ``cls`` instance over ``data``'s memory, strides and version counter, a leaf of its own that
         requires grad as ``require_grad`` says, as torch's (how a subclass's ``__new__``, nn.Parameter's
         too, wraps a tensor). The dispatch arguments are torch's wrapper-subclass switches: no effect here."""
         if not isinstance(cls, type):
             raise TypeError(f"cls must be a type (got {type(cls).__name__})")
         if not issubclass(cls, Tensor):
-            raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not "
-                            "possible. Make sure your class inherits from Tensor.")
+            raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is "
+                            "not possible. Make sure your class inherits from Tensor.")
         if not isinstance(data, Tensor):
             raise TypeError(f"_make_subclass(): argument 'data' (position 2) must be Tensor, not "
                             f"{type(data).__name__}")

@@ -380,7 +380,8 @@ def test_save_load_keeps_a_subclass():
         x = L.arange(4.0).reshape(2, 2).as_subclass(Saved)
         x.tag = "t"
         f = io.BytesIO()
-        L.save({"x": x, "row": x[1], "plain": L.ones(1), "meta": L.ones(2, device="meta").as_subclass(Saved)}, f)
+        meta = L.ones(2, device="meta").as_subclass(Saved)
+        L.save({"x": x, "row": x[1], "plain": L.ones(1), "meta": meta}, f)
         record = []
         for allowed in (False, True):
             f.seek(0)

@@ -183,6 +183,26 @@ def test_istft_checks_as_torch(name):
     _same_refusal(_istft_calls()[name])
 
 
+# istft's arguments of a wrong type, each refused by torch's parser before any check of the values
+# (pyfront's arithmetic on them raised TypeError/ValueError in Python's words, or took True as 1)
+_ISTFT_TYPES = {"n_fft str": ("a",), "n_fft float": (32.0,), "n_fft None": (None,), "n_fft bool": (True,),
+                "hop_length str": (32, "a"), "hop_length float": (32, 8.0), "hop_length bool": (32, True),
+                "win_length str": (32, 8, "a"), "window str": (32, 8, None, "a"),
+                "window list": (32, 8, None, [1.0] * 32), "center str": (32, 8, None, None, "a"),
+                "normalized None": (32, 8, None, None, True, None),
+                "onesided str": (32, 8, None, None, True, False, "a"),
+                "length float": (32, 8, None, None, True, False, None, 150.0),
+                "return_complex str": (32, 8, None, None, True, False, None, None, "a")}
+
+
+@pytest.mark.parametrize("name", sorted(_ISTFT_TYPES))
+def test_istft_argument_types_as_torch(name):
+    def call(T):
+        spectrum = T.stft(T.ones(2, 200), 32, 8, window=T.hann_window(32), return_complex=True)
+        return T.istft(spectrum, *_ISTFT_TYPES[name])
+    _same_refusal(call)
+
+
 def _complex_calls():
     """torch's linear algebra of complex matrices (name -> call(lib, A hermitian, G general, B, L factor))."""
     return {

@@ -247,6 +247,9 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'isneginf': ('Tensor input, *, Tensor? out=None',),
  'isposinf': ('Tensor input, *, Tensor? out=None',),
  'isreal': ('Tensor input',),
+ 'istft': ('Tensor input, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool '
+           'center=True, bool normalized=False, bool? onesided=None, int? length=None, bool '
+           'return_complex=False',),
  'kaiser_window': ('int window_length, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, '
                    'bool? pin_memory=False, bool? requires_grad=False',
                    'int window_length, bool periodic, *, ScalarType? dtype=None, Layout? layout=None, '
