@@ -44,3 +44,31 @@ def test_autograd_refuses_before_the_kernel(form):
     differing = [(call, _outcome(torch, call, form), _outcome(pyfront, call, form)) for call in CALLS
                  if _outcome(torch, call, form) != _outcome(pyfront, call, form)]
     assert differing == []
+
+
+# the samplers' arguments of a wrong type (and a missing one, an unknown keyword, a generator that is not
+# one): torch's parser refuses them before its autograd layer looks at self (pyfront reported the leaf, or
+# took a str to the kernel: AttributeError '_take'), with and without grad
+SAMPLER_CALLS = [
+    "x.normal_(0, 'a')", "x.normal_('a')", "x.normal_(std='a')", "x.normal_(0, 1, 2)", "x.normal_(foo=1)",
+    "x.normal_(generator='a')", "x.uniform_('a')", "x.uniform_(0, 'a')", "x.uniform_(to='a')",
+    "x.exponential_('a')", "x.geometric_('a')", "x.geometric_()", "x.cauchy_(0, 'a')",
+    "x.log_normal_(0, 'a')",
+    "x.bernoulli_('a')", "x.bernoulli_(l.full((4, 3), .5))", "x.random_('a')", "x.random_(1.5)",
+    "x.random_(1, 2, 3)", "l.bernoulli(x.detach(), generator='a')",
+    "l.multinomial(x.detach().abs(), 2, generator=1)",
+]
+
+
+@pytest.mark.parametrize("form", ["leaf", "view", "plain"])
+def test_sampler_arguments_parsed_before_autograd(form):
+    def outcome(lib, call):
+        x = lib.rand(4, 3, requires_grad=form != "plain")
+        try:
+            eval(call, {"x": x[:4] if form == "view" else x, "l": lib})
+            return ("ok",)
+        except Exception as e:  # noqa: BLE001 (the outcome compared is the exception's type and text)
+            return type(e).__name__, str(e)
+    differing = [(call, outcome(torch, call), outcome(pyfront, call)) for call in SAMPLER_CALLS
+                 if outcome(torch, call) != outcome(pyfront, call)]
+    assert differing == []

@@ -536,15 +536,20 @@ def _bad_other(y) -> bool:
     return not (type(y).__module__ == "numpy" and type(y).__name__ != "ndarray")
 
 
+_SAMPLERS = frozenset(
+    "uniform_ normal_ log_normal_ exponential_ cauchy_ geometric_ bernoulli_ random_".split())
+
+
 def _parse_on_failure(name: str, method: bool, prefix: str, params):
     """For the reductions and other functions of a ``dim`` that torch parses but pyfront does not parse
     per call (methods, the hot reductions: _FLAGS_ONLY), a parse once the call failed: where it fits
     none of torch's signatures (a float or bool dim), torch's TypeError instead of pyfront's own. Where it
     fits a method's one int list by its ints spelled out (x.tile(np.int64(2)), x.squeeze(np.array(1))),
     the arguments to call again with, that list packed."""
-    # an in-place method (x.cumsum_) is parsed as its function's signatures, under its own name
+    # an in-place method (x.cumsum_) is parsed as its function's signatures, under its own name (not the
+    # samplers: theirs are their own, parsed before their call, sampling.py)
     key = name.rstrip("_") if method and name not in SIGNATURES else name
-    if prefix or key not in SIGNATURES or not (name in _FLAGS_ONLY or method):
+    if prefix or key not in SIGNATURES or not (name in _FLAGS_ONLY or method) or name in _SAMPLERS:
         return None
     sigs = _signatures(key, method)
 
@@ -913,7 +918,7 @@ def _not_a_tensor(key: str, name: str, params, args, kwargs, error: Exception) -
 _SHOWN = {"Tensor": "Tensor", "int": "int", "float": "float", "Scalar": "Number", "bool": "bool",
           "int[]": "tuple of ints", "int[1]": "tuple of ints", "float[]": "tuple of floats",
           "Tensor[]": "tuple of Tensors", "ScalarType": "torch.dtype", "str": "str", "Dimname": "name",
-          "Dimname[]": "tuple of names", "Scalar[]": "tuple of Scalars"}
+          "Dimname[]": "tuple of names", "Scalar[]": "tuple of Scalars", "Generator": "torch.Generator"}
 
 
 class _Param:
@@ -986,7 +991,9 @@ def _accepts(ptype: str, v, symint: bool = False) -> bool:
     if ptype == "Scalar[]":  # numbers only (complex and NumPy's too), no 0-d tensor
         return isinstance(v, (list, tuple)) and all(not isinstance(a, Tensor) and _accepts("Scalar", a)
                                                     for a in v)
-    return True  # layouts, devices, generators, names: pyfront's own checks
+    if ptype == "Generator":
+        return isinstance(v, Generator)
+    return True  # layouts, devices, names: pyfront's own checks
 
 
 def _symint_index(v) -> bool:

@@ -16,20 +16,31 @@ from ..autograd.grad_mode import _state as _grad
 from ..tensor import Tensor
 from . import creation
 from .creation import _num
-from .argcheck import _accepts, invalid_combination, must_be
+from .argcheck import _accepts, _signature, invalid_combination, must_be, parse
 from .primitives import elementwise as ew
 
 _MANTISSA = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}  # integers exact up to 2**digits
 
 
-def _autograd_first(fill):
-    """A random fill that refuses a leaf (or a view of one) that requires grad before it reads its arguments,
-    as torch's autograd layer does."""
-    @functools.wraps(fill)
-    def checked(self, *args, **kwargs):
-        self._check_autograd_first()
-        return fill(self, *args, **kwargs)
-    return checked
+_GENERATOR = "*, Generator? generator=None"
+
+
+def _autograd_first(*signatures):
+    """A random fill whose call torch's parser reads first (its argument types, against torch's
+    ``signatures`` of the method), then refuses a leaf (or a view of one) that requires grad before the
+    fill reads its arguments' values, as torch's autograd layer does."""
+    parsed = [_signature(f"Tensor input, {text}") for text in signatures]
+
+    def wrap(fill):
+        name = fill.__name__
+
+        @functools.wraps(fill)
+        def checked(self, *args, **kwargs):
+            parse(name, parsed, (self, *args), kwargs, True)  # (a few microseconds beside the draws)
+            self._check_autograd_first()
+            return fill(self, *args, **kwargs)
+        return checked
+    return wrap
 
 
 def _filled(self, value, grad_fn, p=None):
@@ -74,7 +85,7 @@ def _as_complex(parts):
     return view_as_complex(parts)
 
 
-@_autograd_first
+@_autograd_first(f"float from=0, float to=1, {_GENERATOR}")
 def uniform_(self, *args, generator=None, **kwargs):
     """Fill with U[from, to); ``uniform_(from=0, to=1)``."""
     lo, hi = _from_to(self, "uniform_", args, kwargs, 0.0, 1.0, generator)
@@ -98,7 +109,7 @@ def _check_uniform_bounds(dtype, lo, hi):
                            f"to={_num(hi)}")
 
 
-@_autograd_first
+@_autograd_first(f"float mean=0, float std=1, {_GENERATOR}")
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with N(mean, std**2)."""
     if not std >= 0:  # (nan too)
@@ -110,7 +121,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     return _filled(self, _draw(self, "normal", float(mean), float(std), generator), "NormalBackward0")
 
 
-@_autograd_first
+@_autograd_first(f"float mean=1, float std=2, {_GENERATOR}")
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill with exp(N(mean, std**2))."""
     if not std > 0:
@@ -121,7 +132,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     return _filled(self, draws, "LogNormalBackward0")
 
 
-@_autograd_first
+@_autograd_first(f"float lambd=1, {_GENERATOR}")
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fill with Exp(lambd): -log(1 - U) / lambd."""
     if not lambd > 0:
@@ -131,7 +142,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return _filled(self, -ew.log1p(-_unit(self, generator)) / lambd, "ExponentialBackward0")
 
 
-@_autograd_first
+@_autograd_first(f"float median=0, float sigma=1, {_GENERATOR}")
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill with Cauchy(median, sigma): median + sigma * tan(pi * (U - 1/2))."""
     if not sigma > 0:
@@ -140,7 +151,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     return _filled(self, median + sigma * ew.tan(math.pi * (_unit(self, generator) - 0.5)), "CauchyBackward0")
 
 
-@_autograd_first
+@_autograd_first(f"float p, {_GENERATOR}")
 def geometric_(self, p=None, *, generator=None):
     """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
     if p is None:
@@ -153,7 +164,7 @@ def geometric_(self, p=None, *, generator=None):
     return _filled(self, (ew.floor(ew.log(u) / math.log1p(-p)) + 1).to(self.dtype), "GeometricBackward0")
 
 
-@_autograd_first
+@_autograd_first(f"Tensor p, {_GENERATOR}", f"float p=0.5, {_GENERATOR}")
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with 1 where a uniform draw falls below ``p`` (a number or a tensor broadcast to self)."""
     if isinstance(p, Tensor):
@@ -177,7 +188,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     return _filled(self, (_unit(self, generator) < p).to(self.dtype), name, p)
 
 
-@_autograd_first
+@_autograd_first(_GENERATOR, f"int from, int? to, {_GENERATOR}", f"int to, {_GENERATOR}")
 def random_(self, *args, generator=None, **kwargs):
     """Fill with integers from [from, to - 1]: ``random_()`` (the dtype's whole exact range),
     ``random_(to)``, ``random_(from, to)`` (``to=None``: up to the dtype's maximum)."""

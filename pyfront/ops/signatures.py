@@ -66,6 +66,8 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
                      'Device? device=None, bool? pin_memory=False, bool? requires_grad=False'),
  'batch_norm': ('Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool '
                 'training, float momentum, float eps, bool cudnn_enabled',),
+ 'bernoulli': ('Tensor input, *, Generator? generator=None, Tensor? out=None',
+               'Tensor input, float p, *, Generator? generator=None'),
  'bilinear': ('Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None',),
  'binary_cross_entropy_with_logits': ('Tensor input, Tensor target, Tensor? weight=None, Tensor? '
                                       'pos_weight=None, int reduction=1',),
@@ -350,6 +352,8 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'moveaxis': ('Tensor input, int source, int destination', 'Tensor input, int[] source, int[] destination'),
  'movedim': ('Tensor input, int source, int destination', 'Tensor input, int[] source, int[] destination'),
  'msort': ('Tensor input, *, Tensor? out=None',),
+ 'multinomial': ('Tensor input, SymInt num_samples, bool replacement=False, *, Generator? generator=None, '
+                 'Tensor? out=None',),
  'mv': ('Tensor input, Tensor vec, *, Tensor? out=None',),
  'mvlgamma': ('Tensor input, int p, *, Tensor? out=None',),
  'nan_to_num': ('Tensor input, float? nan=None, float? posinf=None, float? neginf=None, *, Tensor? '
