@@ -72,3 +72,20 @@ def test_sampler_arguments_parsed_before_autograd(form):
     differing = [(call, outcome(torch, call), outcome(pyfront, call)) for call in SAMPLER_CALLS
                  if outcome(torch, call) != outcome(pyfront, call)]
     assert differing == []
+
+
+@pytest.mark.parametrize("call", ["x.requires_grad_(1)", "x.requires_grad_(requires_grad='a')",
+                                  "x.requires_grad_(None)", "x.requires_grad_(np.bool_(True))",
+                                  "x.requires_grad_(False)", "x.requires_grad_(requires_grad=True)"])
+def test_requires_grad_takes_a_bool_only(call):
+    """torch's parser types requires_grad_'s flag bool: an int, a str or NumPy's bool is refused (pyfront
+    read it by its truth)."""
+    import numpy as np
+
+    def outcome(lib):
+        x = lib.ones(3)
+        try:
+            return "ok", eval(call, {"x": x, "np": np}).requires_grad
+        except TypeError as e:
+            return "TypeError", str(e)
+    assert outcome(pyfront) == outcome(torch)

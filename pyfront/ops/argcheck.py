@@ -452,16 +452,17 @@ def _bad_input(key: str, name: str, first: str, x, args, kwargs) -> Exception:
 
 
 def _bad_flag(key: str, name: str, method: bool, flag: str, i: int, args, kwargs) -> None:
-    """torch's TypeError for None given to the bool ``flag`` (parameter ``i`` of pyfront's ``key``):
-    its parser's, where torch's signatures are in the table (and none if they take None, sort's
-    ``stable``), else the one it gives for a single signature."""
+    """torch's TypeError for None (or another non-bool, where torch types it bool) given to the bool
+    ``flag`` (parameter ``i`` of pyfront's ``key``): its parser's, where torch's signatures are in the table
+    (and none if they take None, sort's ``stable``), else the one it gives for a single signature."""
     position = None if i >= len(args) else i + (not method)
+    given = kwargs.get(flag) if position is None else args[i]
     if (key, flag) in _FLAG_TARGETS:
         name, flag, position = _FLAG_TARGETS[key, flag]
     elif name in SIGNATURES:
         parse(name, _signatures(name, method), args, kwargs, method)
         return
-    raise must_be(name, flag, "bool", None, position)
+    raise must_be(name, flag, "bool", given, position)
 
 
 def _bad_int(name: str, method: bool, arg: str, i: int, args, kwargs) -> None:
@@ -685,7 +686,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
     # and the flags torch's signatures type bool take a bool only (x.argmax(0, keepdim=2), x.std(0, 2)):
     # a None-default one among them (std's unbiased) is a flag too
     flags.update({f: nones.pop(f) for f in bools & nones.keys()})
-    typed = {f for f in flags if (prefix + name, f) not in _FLAG_TARGETS and f in bools}
+    typed = {f for f in flags if (prefix + name, f) not in _FLAG_TARGETS and f in bools
+             or (shown_name or name) == "requires_grad_"}  # (a method torch types bool; not in the table)
     # a bool where torch's int goes (x.diff(True), x.topk(True)) was read as the int; torch's parser refuses
     # it (not a dim's: pyfront's dims refuse a bool, and the failed call is parsed)
     ints = {} if prefix or _parsed_per_call(name, method, prefix) else {
