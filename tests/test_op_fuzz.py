@@ -39,10 +39,14 @@ EMPTY_KNOWN = {
     ("scatter_reduce", "torch raises RuntimeError"), ("take_along_dim", "error text"),
     ("nn.functional.embedding", "error type IndexError vs RuntimeError"),
     ("nn.functional.embedding_bag", "error text"), ("nn.functional.affine_grid", "error text"),
-    ("nn.functional.bilinear", "error text"),
     # attention of an empty key or value: torch refuses the shapes (the batch dims' broadcast, bmm's sizes)
     ("nn.functional.scaled_dot_product_attention", "torch raises RuntimeError"),
 }
+# 0-d operands: index_copy's scalar source (torch's own words), batch_norm's feature count of a 0-d input,
+# multi_head_attention_forward's chunk of a 0-d projection
+SCALAR_KNOWN = {("index_copy", "error text"),
+                ("nn.functional.batch_norm", "error type IndexError vs RuntimeError"),
+                ("nn.functional.multi_head_attention_forward", "error type IndexError vs RuntimeError")}
 # torch's F.linear is its C++ binding, which takes out=; pyfront's refuses it (a wrapper would cost every
 # training step)
 NO_OUT_KNOWN = {("nn.functional.linear", "pyfront raises TypeError")}
@@ -140,6 +144,89 @@ def test_empty_operands():
     """Every op with its operands of each shape made empty in one dim in turn: torch's result (a reduction,
     selection or search of nothing), or its refusal in its words."""
     _check(_faults(op_fuzz.empty_sweep()), EMPTY_KNOWN)
+
+
+def test_0d_operands():
+    """Every op with its operands of each shape made 0-d in turn: torch's result, or its refusal, often its
+    read of a dim the operand lacks ('Dimension specified as -1 but tensor has no dimensions': unfold, mv,
+    avg_pool2d, multilabel_soft_margin_loss, bilinear), or linear's and rms_norm's own."""
+    _check(_faults(op_fuzz.scalar_sweep()), SCALAR_KNOWN)
+
+
+def _differing(calls):
+    """The names of ``calls`` (name -> f(lib)) whose outcome in pyfront is not torch's."""
+    import torch
+    return sorted((name for name, call in calls.items() if _outcome(call, torch) != _outcome(call, pyfront)),
+                  key=str)
+
+
+def _exact(f):
+    """``f``'s result as its dtype and values (an error raised as it is)."""
+    def exact(L):
+        r = f(L)
+        return str(r.dtype).rpartition(".")[2], tuple(r.flatten().tolist())
+    return exact
+
+
+def test_trapezoid_of_no_samples_and_0d():
+    """trapezoid of an empty dim is zeros of y's dtype (bool and integers too), before its bool refusal;
+    a 0-d y with x is torch's read of dim 0 (cumulative_trapezoid's too)."""
+    calls = {}
+    for name, dtype, shape, how in itertools.product(
+            ("trapezoid", "cumulative_trapezoid"),
+            ("bool", "uint8", "int64", "float16", "float64", "complex64"),
+            ((), (0,), (3, 0), (1,), (3,)), ("", "dx", "x")):
+        def call(L, name=name, dtype=dtype, shape=shape, how=how):
+            y = L.ones(shape, dtype=getattr(L, dtype))
+            x = L.arange(max(y.shape[-1:] or (1,))).to(y.dtype)
+            return getattr(L, name)(y, **({"x": x} if how == "x" else {"dx": 0.5} if how else {}))
+        calls[(name, dtype, shape, how)] = _exact(call)
+    assert not _differing(calls)
+
+
+def test_bilinear_sizes_in_order():
+    """bilinear checks ranks, batch dims, each input's last size against the weight (read first), the bias,
+    then the weight's rank, as torch's."""
+    shapes = ((), (3,), (2, 3), (0, 3), (2, 4), (4,), (5, 3, 4), (4, 3, 4))
+    calls = {(a, b, w, bias): (lambda L, a=a, b=b, w=w, bias=bias: L.nn.functional.bilinear(
+        L.ones(a), L.ones(b), L.ones(w), None if bias is None else L.ones(bias)))
+        for a, b, w, bias in itertools.product(shapes, shapes, ((5, 3, 4), (), (5, 3), (5, 3, 4, 1)),
+                                               (None, (5,), (4,)))}
+    assert not _differing(calls)
+
+
+def test_layer_norm_mixed_before_sizes():
+    """layer_norm's CPU check of a mixed call (the first parameter not of the input's dtype) comes before
+    its sizes (rms_norm's 0-d input a ValueError after its weight's)."""
+    dtypes = ("bool", "int32", "float16", "float32", "float64")
+    calls = {}
+    for a, ws, di, dw, db in itertools.product(((2, 3), (3, 2)), ((3,), (4,)), dtypes, (*dtypes, None),
+                                               (None, "float32", "float64")):
+        calls[("layer_norm", a, ws, di, dw, db)] = lambda L, a=a, ws=ws, di=di, dw=dw, db=db: \
+            L.nn.functional.layer_norm(L.ones(a, dtype=getattr(L, di)), (3,),
+                                       None if dw is None else L.ones(ws, dtype=getattr(L, dw)),
+                                       None if db is None else L.ones(3, dtype=getattr(L, db)))
+    for a, ns, w in itertools.product(((), (3,), (2, 3)), ((), (3,), (2, 3), (4, 2, 3)), (None, (3,), (5,))):
+        calls[("rms_norm", a, ns, w)] = lambda L, a=a, ns=ns, w=w: L.nn.functional.rms_norm(
+            L.ones(a), ns, None if w is None else L.ones(w))
+    assert not _differing(calls)
+
+
+def test_unique_of_complex_and_0d():
+    """unique and unique_consecutive refuse complex numbers as torch's kernels (named for the one the dim
+    picks) before the dim's range; a dim of a 0-d input is torch's read of its size."""
+    calls = {}
+    for name, shape, flags, dtype, method in itertools.product(
+            ("unique", "unique_consecutive"), ((0,), (4,), (3, 2), ()),
+            ({}, {"dim": 0}, {"dim": 1}, {"dim": -1}, {"return_inverse": True},
+             {"dim": 0, "return_counts": True}),
+            ("complex64", "bool", "float32"), (False, True)):
+        def call(L, name=name, shape=shape, flags=flags, dtype=dtype, method=method):
+            x = L.ones(shape, dtype=getattr(L, dtype))
+            out = getattr(x, name)(**flags) if method else getattr(L, name)(x, **flags)
+            return tuple(tuple(t.shape) for t in (out if isinstance(out, tuple) else (out,)))
+        calls[(name, shape, str(flags), dtype, method)] = call
+    assert not _differing(calls)
 
 
 def test_out_where_pyfront_has_none():

@@ -117,7 +117,7 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
         input: ``(N, C, H, W)`` or ``(C, H, W)``; output: ``(N, C * kH * kW, L)`` or ``(C * kH * kW, L)``.
 
     Raises:
-        IndexError: a 2-dim input.
+        IndexError: an input of fewer than 3 dims.
         RuntimeError: another rank or an empty dim, a non-positive kernel/dilation/stride, negative padding,
             an argument pair of the wrong length, or no whole block.
         NotImplementedError: an integer dtype.
@@ -132,8 +132,7 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     _check_positive("dilation", "dilation", dilation)
     _check_positive("padding", "pad", padding, strict=False)
     _check_positive("stride", "stride", stride)
-    if input.dim() == 2:
-        raise IndexError("Dimension out of range (expected to be in range of [-2, 1], but got 2)")
+    input.size(1), input.size(2)  # torch reads both before the rank: its IndexError below 3 dims
     if input.dim() not in (3, 4) or any(n == 0 for n in input.shape[-3:]):
         raise RuntimeError(
             "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "

@@ -1214,7 +1214,9 @@ def multilabel_soft_margin_loss(
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
-    loss = loss.sum(input.dim() - 1) / input.shape[-1]
+    class_dim = input.dim() - 1
+    classes = input.size(class_dim)  # (torch's Python reads it first: a 0-d input's IndexError)
+    loss = loss.sum(class_dim) / classes
     if reduction not in ("none", "mean", "sum"):  # (torch's Python, after computing the loss: its words)
         raise ValueError(reduction + " is not valid")
     return _reduce(loss, reduction)

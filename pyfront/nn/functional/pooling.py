@@ -478,10 +478,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     if input.dim() < 3:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-input.dim()}, {input.dim() - 1}], "
-            "but got -3)"
-        )
+        input.size(-3)  # (torch reads it first: its IndexError, of a 0-d input too)
     if input.dim() > 4:
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     out = tuple(

@@ -101,7 +101,8 @@ def _check_addmv(input_shape, input_dtype, mat, vec):
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Matrix-vector product, as ``torch.mv``."""
     graph.saved_crosswise(input, vec)
-    _check_addmv(input.shape[:1] or (1,), vec.dtype, input, vec)
+    # (torch's mv makes its result of input.size(0) first: a 0-d input's IndexError)
+    _check_addmv((input.size(0),), vec.dtype, input, vec)
     col = vec.unsqueeze(1)
     product = vector_product(input, col, "mv")
     graph.saved_as_given(product, (col, vec, _as_column))  # torch's mv saves vec itself
