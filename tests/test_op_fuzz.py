@@ -229,6 +229,50 @@ def test_unique_of_complex_and_0d():
     assert not _differing(calls)
 
 
+def test_smooth_l1_of_beta_0_is_l1():
+    """smooth_l1_loss with beta=0 is torch's l1_loss (its Python hands it on): any dtype its subtraction
+    and reduction take, their refusals otherwise, where pyfront refused every non-float as its own kernel."""
+    dtypes = ("bool", "uint8", "int8", "int32", "float16", "float32", "float64", "complex64")
+    calls = {(a, b, reduction, beta): lambda L, a=a, b=b, reduction=reduction, beta=beta: tuple(
+        L.nn.functional.smooth_l1_loss(L.ones(3, dtype=getattr(L, a)), L.zeros(3, dtype=getattr(L, b)),
+                                       reduction=reduction, beta=beta).reshape(-1).tolist())
+        for a, b, reduction, beta in itertools.product(dtypes, dtypes, ("mean", "sum", "none"), (0.0, 1.0))}
+    assert not _differing(calls)
+
+
+def test_masked_fill_and_scatter_check_order():
+    """masked_fill and masked_scatter, as functions and in place, check as torch's: out of place, mask and
+    input broadcast first; masked_fill_ then its value's rank, the mask's dtype, the mask's shape against
+    self's; masked_scatter_ expands the mask to self's shape before anything."""
+    values = {"0d": lambda L: L.tensor(2.0), "1d": lambda L: L.ones(1), "2d": lambda L: L.ones(3, 4),
+              "number": lambda L: 3.0}
+    calls = {}
+    for name, xs, ms, mask_dtype, value in itertools.product(
+            ("masked_fill", "masked_fill_", "masked_scatter", "masked_scatter_"), ((3, 4), (4, 3), (3, 1)),
+            ((3, 4), (3, 1), (4,)), ("bool", "uint8", "float32"), values):
+        def call(L, name=name, xs=xs, ms=ms, mask_dtype=mask_dtype, value=value):
+            x, mask = L.zeros(xs), L.ones(ms, dtype=getattr(L, mask_dtype))
+            v = L.ones(20) if name.startswith("masked_scatter") and value == "number" else values[value](L)
+            out = getattr(x, name)(mask, v) if name.endswith("_") else getattr(L, name)(x, mask, v)
+            return tuple(out.flatten().tolist())
+        calls[(name, xs, ms, mask_dtype, value)] = call
+    assert not _differing(calls)
+
+
+def test_cdist_reads_compute_mode_then_p():
+    """cdist's Python refuses an unknown compute_mode before anything else, then its binding's parser a p
+    that is no float, before the kernel's checks of the operands."""
+    shapes = ((2, 3), (3,), (4, 1), (4, 3))
+    calls = {}
+    for a, b, dtype, p, mode in itertools.product(shapes, shapes, ("float32", "int64"), (2.0, -1.0, "2", None),
+                                                  (None, "x")):
+        def call(L, a=a, b=b, dtype=dtype, p=p, mode=mode):
+            modes = {} if mode is None else {"compute_mode": mode}
+            return tuple(L.cdist(L.ones(a, dtype=getattr(L, dtype)), L.ones(b), p, **modes).shape)
+        calls[(a, b, dtype, p, mode)] = call
+    assert not _differing(calls)
+
+
 def test_out_where_pyfront_has_none():
     """Every op whose pyfront function has no out= given one: torch's result, or Python's refusal of the
     keyword naming torch's function (isnan, not Tensor.isnan; F.max_pool2d's _max_pool2d)."""

@@ -204,6 +204,8 @@ def _outer_in_self(self, args, kwargs):
 _INPLACE_CHECKS = {**dict.fromkeys(("addmm", "addmv", "baddbmm"), _product_in_self), "addr": _outer_in_self,
                    **dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
                    "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu"),
+                   "masked_fill": composite.indexing.masked_fill_arguments,
+                   "masked_scatter": composite.indexing.masked_scatter_in_place,
                    **{name: _casts_first(check) for name, check in CAST_FIRST.items()
                       if name not in ("addcmul", "addcdiv")}}  # (theirs on the failure path: below)
 

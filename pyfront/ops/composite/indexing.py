@@ -622,17 +622,27 @@ def _mask_check(name, mask):
         )
 
 
+def masked_fill_arguments(self, args, kwargs):
+    """torch's masked_fill_'s checks, in its order: a value tensor's rank, then the mask's dtype, then (in
+    place: ``self`` given) the mask's shape against self's."""
+    bound = {**dict(zip(("mask", "value"), args)), **kwargs}
+    mask, value = bound.get("mask"), bound.get("value")
+    if isinstance(value, Tensor) and value.dim() != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
+    if isinstance(mask, Tensor):
+        _mask_check("masked_fill_", mask)
+        if self is not None:
+            broadcast_shapes(self.shape, mask.shape)
+
+
 @composite(samples=samples.masked_fill, grad_fn=_value_node("MaskedFill"))
 @lays_out(lambda input, mask, *args: contiguous_result(input) or contiguous_result(mask))  # (torch's clone)
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` holds (both broadcast), as ``torch.masked_fill``."""
-    _mask_check("masked_fill_", mask)
+    broadcast_shapes(mask.shape, input.shape)  # (torch's expand_outplace, before masked_fill_'s checks)
+    masked_fill_arguments(None, (mask, value), {})
     if isinstance(value, Tensor):
-        if value.dim() != 0:
-            raise RuntimeError(
-                f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                f"{value.dim()} dimension(s)."
-            )
         value = value.to(input.dtype)
     else:
         value = scalar_tensor(check_fits(value, input.dtype), input.dtype, input.device)
@@ -664,6 +674,13 @@ def masked_select(input, mask):
     saved_as_torch(mask, by=(input,))  # torch's kernel saves the mask for input's gradient
     x, m = input.expand(shape), mask.expand(shape)
     return prim.index(x, _flat_coords(m, len(shape)), tuple(range(len(shape))))
+
+
+def masked_scatter_in_place(self, args, kwargs):
+    """torch's masked_scatter_ expands the mask to self's shape (its expand_inplace) before its checks."""
+    mask = args[0] if args else kwargs.get("mask")
+    if isinstance(mask, Tensor):
+        mask.expand(self.shape)
 
 
 @composite(samples=samples.masked_scatter, grad_fn="MaskedScatterBackward0", saves="mask")
