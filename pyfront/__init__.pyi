@@ -1818,8 +1818,10 @@ def pdist(input: Tensor, p: builtins.float = 2) -> Tensor:
     """The p-norm distance between every pair of rows: ``||x_i - x_j||_p`` for ``i < j``, row-major.
     (pyfront.nn.functional.classic.pdist)"""
 
-def permute(input, *args, dims=None):
-    """As ``torch.permute``. (pyfront.ops.views.permute)"""
+def permute(input, dims):
+    """``input`` with its dims in the order ``dims`` (one sequence: torch.permute(x, 1, 0) is Python's
+    TypeError, as torch's; the method spells them out), as ``torch.permute``.
+    (pyfront.ops.views.permute)"""
 
 def permute_copy(input: Tensor, dims, *, out=None) -> Tensor:
     """A copy of ``input.permute(dims)``. (pyfront.ops.composite.view_copies.permute_copy)"""

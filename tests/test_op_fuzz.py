@@ -212,14 +212,16 @@ def test_layer_norm_mixed_before_sizes():
     assert not _differing(calls)
 
 
-def test_unique_of_complex_and_0d():
+def test_unique_refusals():
     """unique and unique_consecutive refuse complex numbers as torch's kernels (named for the one the dim
-    picks) before the dim's range; a dim of a 0-d input is torch's read of its size."""
+    picks) before the dim's range; a dim of a 0-d input is torch's read of its size; a None flag is refused
+    by the binding the dim picks (unique_dim)."""
     calls = {}
     for name, shape, flags, dtype, method in itertools.product(
             ("unique", "unique_consecutive"), ((0,), (4,), (3, 2), ()),
             ({}, {"dim": 0}, {"dim": 1}, {"dim": -1}, {"return_inverse": True},
-             {"dim": 0, "return_counts": True}),
+             {"dim": 0, "return_counts": True}, {"sorted": None}, {"dim": 0, "sorted": None},
+             {"dim": 1, "return_inverse": None}),
             ("complex64", "bool", "float32"), (False, True)):
         def call(L, name=name, shape=shape, flags=flags, dtype=dtype, method=method):
             x = L.ones(shape, dtype=getattr(L, dtype))
@@ -270,6 +272,101 @@ def test_cdist_reads_compute_mode_then_p():
             modes = {} if mode is None else {"compute_mode": mode}
             return tuple(L.cdist(L.ones(a, dtype=getattr(L, dtype)), L.ones(b), p, **modes).shape)
         calls[(a, b, dtype, p, mode)] = call
+    assert not _differing(calls)
+
+
+# torch's products of no terms it words its own way: bilinear's reshape of (-1, 0); the bool add-forms'
+# scaling of the input by an integer beta beside a non-empty result ("result type Long can't be cast")
+EMPTY_PRODUCTS_KNOWN = {
+    *(("bilinear", d, (n, 0, m)) for d in ("bool", "int32", "float16") for n in (0, 2) for m in (0, 4)),
+    *((name, "bool", (2, 0, 4)) for name in ("addmm", "baddbmm", "addbmm", "linear+bias"))}
+
+
+def test_products_of_empty_operands():
+    """The matrix products of an empty operand (an empty result, or no terms) compute as torch's, which
+    returns before its kernel's dtype dispatch (bool products refused otherwise); 16-bit and prod of
+    nothing too (a 16-bit prod of an empty dim reshaped by -1: NumPy's ValueError)."""
+    def t(L, shape, dtype):
+        return L.ones(shape, dtype=getattr(L, dtype))
+    forms = {
+        "mm": lambda L, n, k, m, d: L.mm(t(L, (n, k), d), t(L, (k, m), d)),
+        "matmul": lambda L, n, k, m, d: L.matmul(t(L, (n, k), d), t(L, (k, m), d)),
+        "bmm": lambda L, n, k, m, d: L.bmm(t(L, (2, n, k), d), t(L, (2, k, m), d)),
+        "mv": lambda L, n, k, m, d: L.mv(t(L, (n, k), d), t(L, (k,), d)),
+        "addmm": lambda L, n, k, m, d: L.addmm(t(L, (n, m), d), t(L, (n, k), d), t(L, (k, m), d)),
+        "addmv": lambda L, n, k, m, d: L.addmv(t(L, (n,), d), t(L, (n, k), d), t(L, (k,), d)),
+        "baddbmm": lambda L, n, k, m, d: L.baddbmm(t(L, (2, n, m), d), t(L, (2, n, k), d),
+                                                   t(L, (2, k, m), d)),
+        "addbmm": lambda L, n, k, m, d: L.addbmm(t(L, (n, m), d), t(L, (2, n, k), d), t(L, (2, k, m), d)),
+        "linear": lambda L, n, k, m, d: L.nn.functional.linear(t(L, (n, k), d), t(L, (m, k), d)),
+        "linear+bias": lambda L, n, k, m, d: L.nn.functional.linear(t(L, (n, k), d), t(L, (m, k), d),
+                                                                    t(L, (m,), d)),
+        "bilinear": lambda L, n, k, m, d: L.nn.functional.bilinear(t(L, (n, k), d), t(L, (n, 3), d),
+                                                                   t(L, (m, k, 3), d)),
+        "einsum": lambda L, n, k, m, d: L.einsum("ij,jk->ik", t(L, (n, k), d), t(L, (k, m), d)),
+        "tensordot": lambda L, n, k, m, d: L.tensordot(t(L, (n, k), d), t(L, (k, m), d), 1),
+        "prod": lambda L, n, k, m, d: t(L, (n, k, m), d).prod(1),
+    }
+    calls = {(name, d, (n, k, m)): _exact(lambda L, f=f, n=n, k=k, m=m, d=d: f(L, n, k, m, d))
+             for (name, f), d, n, k, m in itertools.product(forms.items(), ("bool", "int32", "float16"),
+                                                           (0, 2), (0, 3), (0, 4))}
+    assert set(_differing(calls)) == EMPTY_PRODUCTS_KNOWN
+
+
+def test_convolutions_of_an_empty_batch():
+    """A convolution of an empty batch takes torch's Empty backend: no kernel, so none of its dtype or kernel
+    checks; ``input * weight.flatten()[0]`` (its promotion, its IndexError for an empty weight) plus
+    ``bias[0]`` in place (a convolution's bias of another dtype refused first)."""
+    dtypes = ("bool", "int32", "int64", "float32", "complex64")
+    calls = {}
+    for rank, transposed, empty_kernel, dx, dw, db in itertools.product(
+            (1, 2, 3), (False, True), (False, True), dtypes, ("same", "float32", "int32"),
+            (None, "same", "float32")):
+        name = f"conv_transpose{rank}d" if transposed else f"conv{rank}d"
+        w = ((3, 4) if transposed else (4, 3)) + ((0,) + (3,) * (rank - 1) if empty_kernel else (3,) * rank)
+
+        def call(L, name=name, rank=rank, w=w, dx=dx, dw=dw, db=db):
+            x = L.ones((0, 3, 5, 6, 4)[:rank + 2], dtype=getattr(L, dx))
+            weight = L.ones(w, dtype=getattr(L, dx if dw == "same" else dw))
+            bias = None if db is None else L.ones(w[1] if "transpose" in name else w[0],
+                                                  dtype=getattr(L, dx if db == "same" else db))
+            out = getattr(L.nn.functional, name)(x, weight, bias)
+            return str(out.dtype).rpartition(".")[2], tuple(out.shape)
+        calls[(name, empty_kernel, dx, dw, db)] = call
+    assert not _differing(calls)
+
+
+def test_permute_function_takes_one_sequence():
+    """torch.permute takes its dims as one sequence (torch.permute(x, 1, 0) is Python's TypeError), the
+    method spelled out or one sequence, and neither both a sequence and dims=."""
+    forms = {"f(1, 0)": lambda L, x: L.permute(x, 1, 0), "f((1, 0))": lambda L, x: L.permute(x, (1, 0)),
+             "f(dims=)": lambda L, x: L.permute(x, dims=(1, 0)), "f()": lambda L, x: L.permute(x),
+             "f(1)": lambda L, x: L.permute(x, 1),
+             "f(input=, dims=)": lambda L, x: L.permute(input=x, dims=[1, 0]),
+             "f((1, 0), dims=)": lambda L, x: L.permute(x, (1, 0), dims=(1, 0)),
+             "m(1, 0)": lambda L, x: x.permute(1, 0), "m((1, 0))": lambda L, x: x.permute((1, 0)),
+             "m(dims=)": lambda L, x: x.permute(dims=(1, 0)), "m()": lambda L, x: x.permute(),
+             "m(1, 0, dims=)": lambda L, x: x.permute(1, 0, dims=(1, 0))}
+    calls = {(name, shape): lambda L, f=f, shape=shape: tuple(f(L, L.ones(shape)).shape)
+             for (name, f), shape in itertools.product(forms.items(), ((2, 3), (4,)))}
+    assert not _differing(calls)
+
+
+def test_out_of_another_dtype_for_ops_without_promotion():
+    """The one-operand ops whose TensorIterator has no type promotion (floor, frac, bitwise_not, abs, ...)
+    refuse an out of another dtype than the input ('Found dtype Byte but expected Bool') before their kernel
+    refuses the dtype; an op's own refusal (complex floor's, bool neg's) first; abs of complex numbers into
+    any dtype its real result casts to."""
+    dtypes = ("bool", "uint8", "int32", "int64", "float16", "float32", "float64", "complex64")
+    ops = ("bitwise_not", "frac", "floor", "ceil", "trunc", "fix", "round", "neg", "abs", "sign", "sgn",
+           "exp", "sqrt", "logical_not", "signbit")
+    calls = {}
+    for op, a, o in itertools.product(ops, dtypes, dtypes):
+        def call(L, op=op, a=a, o=o):
+            out = L.empty(3, dtype=getattr(L, o))
+            getattr(L, op)(L.tensor([1.5, -2.0, 0.0]).to(getattr(L, a)), out=out)
+            return (str(out.dtype).rpartition(".")[2],)
+        calls[(op, a, o)] = call
     assert not _differing(calls)
 
 

@@ -328,15 +328,17 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
                 raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
                                    + _transposed_detail(output_padding, stride, dilation))
     mkldnn = _mkldnn(input, weight, stride, dilation, groups)
+    if transposed and not input.numel() and input.shape[0] and input.shape[1]:  # (before the dtypes)
+        shape = list(input.shape) if input.dim() > 3 else [*input.shape[:2], 1, input.shape[2]]  # (1-d: 2-d)
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "
+                           f"{shape}")
     _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mode)
     if far:  # (after the weight's checks, as torch's)
         at, p = next((i, p) for i, p in enumerate(padding) if p > LONG_LONG_MAX // 2)
         raise RuntimeError(f"Given padding={p} at dimension {at} , expected padding to be at most "
                            f"{LONG_LONG_MAX // 2}")
-    if transposed and not input.numel() and input.shape[0] and input.shape[1]:
-        shape = list(input.shape) if input.dim() > 3 else [*input.shape[:2], 1, input.shape[2]]  # (1-d: 2-d)
-        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "
-                           f"{shape}")
+    if _empty_backend(input):  # (no kernel's checks of the weight)
+        return
     if 0 in w[2:] or mkldnn and transposed and not w[1]:
         raise RuntimeError(_empty_kernel(w, transposed, mkldnn, dilation))
     if transposed and any(wrap_int(st, 32) <= 0 for st in stride):
@@ -426,9 +428,18 @@ def _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mod
     or int64 kernel only, no float8 one), then its weight, then its bias,
     which the 3-d and MKLDNN kernels take as it is and the others add into the result in place."""
     x, volumetric = input.dtype, weight.dim() == 5
+    empty = _empty_backend(input)
+    if empty and not transposed and bias is not None and bias.dtype is not x:  # (its _convolution's, first)
+        raise RuntimeError(f"Input type ({cpp_name(x)}) and bias type ({cpp_name(bias.dtype)}) should be "
+                           "the same")
     if x.is_complex and weight.dtype is not x:  # (torch's complex convolution compares the types first)
         raise RuntimeError(f"Input type ({dt.type_name(x)}) and weight type ({dt.type_name(weight.dtype)}) "
                            "should be the same")
+    if empty:  # no kernel runs, nor its dtype checks (_empty_conv); a complex one compares the bias too
+        if x.is_complex and bias is not None and bias.dtype is not x:
+            raise RuntimeError(f"Input type ({dt.type_name(x)}) and bias type ({dt.type_name(bias.dtype)}) "
+                               "should be the same")
+        return
     if transposed:
         if x in dt.SHELL or not x.is_floating_point and x is not dt.int64:
             kernel = f"slow_conv_transpose{3 if volumetric else 2}d_out_cpu"
@@ -450,6 +461,36 @@ def _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mod
     elif not _castable(dt.promote_types(x, bias.dtype), x):  # a float bias into an int64 result
         raise RuntimeError(f"result type {scalar_name(dt.promote_types(x, bias.dtype))} can't be cast to the "
                            f"desired output type {scalar_name(x)}")
+
+
+def _empty_backend(input) -> bool:
+    """Whether torch's convolution takes its Empty backend for an empty batch: no kernel runs. (An input of
+    no channels goes there too, with an output torch shapes its own way: left to the kernels' path.)"""
+    return not input.shape[0] and input.shape[1]
+
+
+def _empty_conv(input, weight, bias, out_shape):
+    """torch's Empty backend: ``input * weight.flatten()[0]`` (its IndexError for an empty weight, its
+    type promotion), plus ``bias[0]`` in place, viewed as the output."""
+    flat = weight.reshape(-1)
+    if not flat.numel():
+        raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
+    out = input * flat[0]
+    if bias is not None:
+        out = out.add_(bias[0])
+    return out.view(out_shape)
+
+
+def _conv_out_shape(input, weight, stride, padding, dilation, groups, transposed, output_padding):
+    """The output's shape (N, C_out, *spatial) by torch's formula for a convolution or transposed one."""
+    k = weight.shape[2:]
+    if transposed:
+        sizes = zip(input.shape[2:], k, stride, padding, dilation, output_padding)
+        spatial = [(n - 1) * st - 2 * p + d * (kk - 1) + op + 1 for n, kk, st, p, d, op in sizes]
+        return (input.shape[0], weight.shape[1] * groups, *spatial)
+    spatial = [(n + 2 * p - d * (kk - 1) - 1) // st + 1
+               for n, kk, st, p, d in zip(input.shape[2:], k, stride, padding, dilation)]
+    return (input.shape[0], weight.shape[0], *spatial)
 
 
 def _check_same_dtype(input, other, name, mkldnn):
@@ -510,6 +551,10 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
     if unbatched:
         input = input.unsqueeze(0)
     _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed=False, by_mode=by_mode)
+    if _empty_backend(input):
+        out = _empty_conv(input, weight, bias,
+                          _conv_out_shape(input, weight, stride, padding, dilation, groups, False, None))
+        return out.squeeze(0) if unbatched else out
     saved_as_torch(input, weight)  # torch's convolution kernel saves both for any gradient
     if nd == 1:  # a 1-d convolution is a 2-d one over a height of 1
         input, weight = input.unsqueeze(2), weight.unsqueeze(2)
@@ -599,6 +644,10 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
     _check_conv(
         input, weight, bias, stride, padding, dilation, groups, transposed=True, output_padding=output_padding
     )
+    if _empty_backend(input):
+        shape = _conv_out_shape(input, weight, stride, padding, dilation, groups, True, output_padding)
+        out = _empty_conv(input, weight, bias, shape)
+        return out.squeeze(0) if unbatched else out
     if bias is not None and bias.dtype is not input.dtype:  # (one _check_conv lets through) added in place
         bias = bias.to(input.dtype)
     saved_as_torch(input, weight)  # torch's convolution kernel saves both for any gradient

@@ -195,7 +195,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
             f"{name}: {dt.cpp_name(t.dtype)}" for name, t in named.items() if t is not None))
     _bilinear_sizes(input1, input2, weight, bias)
     out_f, in1, in2 = weight.shape
-    check_not_bool("bmm", input1)  # torch's bilinear runs on its bmm kernel
+    check_not_bool("bmm", input1, input2, weight, empty_ok=True)  # torch's bilinear runs on its bmm kernel
     # torch's kernel (_trilinear) saves each of the three for the other two's gradients
     saved_as_torch(input1, by=(input2, weight))
     saved_as_torch(input2, by=(input1, weight))
