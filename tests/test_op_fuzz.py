@@ -370,6 +370,21 @@ def test_out_of_another_dtype_for_ops_without_promotion():
     assert not _differing(calls)
 
 
+def test_linspace_and_logspace_ends_and_counts():
+    """Integer and 16-bit linspace/logspace as torch's kernels: no step reads nothing, one fills with start
+    (logspace: base ** start; the range check of a fill, none 16-bit), two or more read both ends as the
+    dtype (range-checked, an int wrapped: uint8's -1 is 255), logspace's difference in the dtype (wrapping
+    at 32 and 64 bits)."""
+    ends = (0, -1, 2.5, 128, -129, 2 ** 31, -2 ** 31, 2 ** 63 - 1, 1e10, 70000)
+    calls = {(name, dtype, a, b, steps): _exact(
+        lambda L, name=name, dtype=dtype, a=a, b=b, steps=steps: getattr(L, name)(a, b, steps,
+                                                                                  dtype=getattr(L, dtype)))
+        for name, dtype, a, b, steps in itertools.product(
+            ("linspace", "logspace"), ("uint8", "int8", "int32", "int64", "float16", "float32"), ends, ends,
+            (0, 1, 2, 5))}
+    assert not _differing(calls)
+
+
 def test_out_where_pyfront_has_none():
     """Every op whose pyfront function has no out= given one: torch's result, or Python's refusal of the
     keyword naming torch's function (isnan, not Tensor.isnan; F.max_pool2d's _max_pool2d)."""
