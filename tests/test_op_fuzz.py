@@ -13,6 +13,7 @@ import pytest
 import pyfront
 
 import op_fuzz
+from optable import _resolve
 from pyfront.ops.outarg import TAKES_OUT
 from webgpu_required import requires_webgpu
 
@@ -382,6 +383,28 @@ def test_linspace_and_logspace_ends_and_counts():
         for name, dtype, a, b, steps in itertools.product(
             ("linspace", "logspace"), ("uint8", "int8", "int32", "int64", "float16", "float32"), ends, ends,
             (0, 1, 2, 5))}
+    assert not _differing(calls)
+
+
+def test_convolution_output_sizes_of_huge_paddings():
+    """torch's 2-d kernels size the output with their C int padding doubled (2 * 2**30 wraps negative): an
+    unstrided convolution's output is refused at once (pyfront computed a 2**31-wide padded input for
+    seconds before an allocation failed); a transposed one passes that check and its factory refuses the
+    true negative size."""
+    F = "nn.functional"
+    calls = {}
+    for p, st, rank in itertools.product((0, 1, 3, 10, 2 ** 20, 2 ** 30), (1, 2), (1, 2)):
+        def transposed(L, p=p, st=st, rank=rank):
+            f = _resolve(L, f"{F}.conv_transpose{rank}d")
+            x, w = L.ones((1, 2, 5, 5)[:rank + 2]), L.ones((2, 3, 2, 2)[:rank + 2])
+            return tuple(f(x, w, stride=st, padding=p if rank == 1 else (0, p)).shape)
+        calls[("transposed", p, st, rank)] = transposed
+        if st == 1 or p < 2 ** 20:  # (a strided one allocates the padded input first: torch's own failure)
+            def plain(L, p=p, st=st, rank=rank):
+                f = _resolve(L, f"{F}.conv{rank}d")
+                x, w = L.ones((1, 2, 5, 5)[:rank + 2]), L.ones((3, 2, 2, 2)[:rank + 2])
+                return tuple(f(x, w, stride=st, padding=p if rank == 1 else (0, p)).shape)
+            calls[("plain", p, st, rank)] = plain
     assert not _differing(calls)
 
 

@@ -345,6 +345,21 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
         raise RuntimeError(_c_int_strides(stride))
     if transposed and 0 in dilation:  # (the transposed kernel's own check, after its strides')
         raise RuntimeError(_zero_dilation(dilation, transposed))
+    if not (transposed or mkldnn or by_mode) and input.dim() in (3, 4) and all(d == 1 for d in dilation) \
+            and all(st == 1 for st in stride):  # (strided: torch allocates the padded input first)
+        _slow_conv2d_output(input, w, padding)
+
+
+def _slow_conv2d_output(input, w, padding):
+    """torch's unstrided 2-d kernel's refusal of an output of no elements, its doubled padding a C int's (a
+    padding of 2**30 wraps it negative: refused at once, where computing it would take minutes); a 1-d
+    convolution is a 2-d one of height 1."""
+    sizes, kernel = ([1, *input.shape[2:]], [1, *w[2:]]) if input.dim() == 3 else (input.shape[2:], w[2:])
+    padding = (0, *padding) if input.dim() == 3 else padding
+    out = [n + wrap_int(2 * p, 32) - k + 1 for n, k, p in zip(sizes, kernel, padding)]
+    if min(out) < 1:
+        raise RuntimeError(f"Given input size per channel: ({sizes[0]} x {sizes[1]}). Calculated output size "
+                           f"per channel: ({out[0]} x {out[1]}). Output size is too small")
 
 
 def _zero_dilation(dilation, transposed: bool) -> str:
@@ -724,15 +739,19 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
     _, in_ch, h, w = x.shape
     _, out_per_group, kh, kw = weight.shape
     out_ch = out_per_group * groups
-    size = [
-        (i - 1) * st - 2 * p + d * (k - 1) + op + 1
-        for i, st, p, d, k, op in zip((h, w), stride, padding, dilation, (kh, kw), output_padding)
-    ]
-    if any(v <= 0 for v in size):
+    args = list(zip((h, w), stride, padding, dilation, (kh, kw), output_padding))
+    # torch's kernel checks the size with its C int padding doubled (2 * 2**30 wraps negative), then makes
+    # the result of the true size: a negative one is its factory's refusal
+    checked = [(i - 1) * st - wrap_int(2 * p, 32) + d * (k - 1) + op + 1 for i, st, p, d, k, op in args]
+    if any(v <= 0 for v in checked):
         raise RuntimeError(
             f"Given input size per channel: ({h} x {w}). Calculated output size per channel: "
-            f"({size[0]} x {size[1]}). Output size is too small"
+            f"({checked[0]} x {checked[1]}). Output size is too small"
         )
+    size = [(i - 1) * st - 2 * p + d * (k - 1) + op + 1 for i, st, p, d, k, op in args]
+    if (negative := next((v for v in size if v < 0), None)) is not None:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: "
+                           f"{[x.shape[0], out_ch, *size]}")
     if weight.requires_grad and weight._contiguous and is_grad_enabled():
         # torch's kernel fills the weight's gradient as a fresh contiguous tensor; W^T's product gradient,
         # transposed back, would have the input channels innermost
