@@ -408,6 +408,26 @@ def test_convolution_output_sizes_of_huge_paddings():
     assert not _differing(calls)
 
 
+def test_adaptive_pools_to_an_empty_output():
+    """torch's 2-d adaptive average kernel (the 1-d one's too) returns an empty input or output before it
+    looks at the dtype (the 3-d and max kernels do not); a 16-bit 3-d one to no window computes nothing
+    (pyfront divided by its count of outputs: ZeroDivisionError)."""
+    pools = (("adaptive_avg_pool2d", (2, 3, 5, 5), ((0, 2), (2, 0), (2, 2))),
+             ("adaptive_avg_pool1d", (3, 5), (0, 2)), ("adaptive_avg_pool1d", (2, 3, 5), (0, 2)),
+             ("adaptive_avg_pool2d", (0, 3, 5, 5), ((2, 2), (0, 1))),
+             ("adaptive_max_pool2d", (2, 3, 5, 5), ((0, 2),)),
+             ("adaptive_avg_pool3d", (2, 3, 5, 5, 5), ((0, 2, 2), (2, 2, 2))))
+    calls = {}
+    dtypes = ("bool", "uint8", "int32", "float16", "float32")
+    for dtype, (name, shape, sizes) in itertools.product(dtypes, pools):
+        for size in sizes:
+            def call(L, dtype=dtype, name=name, shape=shape, size=size):
+                out = getattr(L.nn.functional, name)(L.ones(shape, dtype=getattr(L, dtype)), size)
+                return str(out.dtype).rpartition(".")[2], tuple(out.shape)
+            calls[(dtype, name, shape, size)] = call
+    assert not _differing(calls)
+
+
 def test_out_where_pyfront_has_none():
     """Every op whose pyfront function has no out= given one: torch's result, or Python's refusal of the
     keyword naming torch's function (isnan, not Tensor.isnan; F.max_pool2d's _max_pool2d)."""
