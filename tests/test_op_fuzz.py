@@ -43,10 +43,9 @@ EMPTY_KNOWN = {
     # attention of an empty key or value: torch refuses the shapes (the batch dims' broadcast, bmm's sizes)
     ("nn.functional.scaled_dot_product_attention", "torch raises RuntimeError"),
 }
-# 0-d operands: index_copy's scalar source (torch's own words), batch_norm's feature count of a 0-d input,
-# multi_head_attention_forward's chunk of a 0-d projection
-SCALAR_KNOWN = {("index_copy", "error text"),
-                ("nn.functional.batch_norm", "error type IndexError vs RuntimeError"),
+# 0-d operands: batch_norm's feature count of a 0-d input, multi_head_attention_forward's chunk of a 0-d
+# projection
+SCALAR_KNOWN = {("nn.functional.batch_norm", "error type IndexError vs RuntimeError"),
                 ("nn.functional.multi_head_attention_forward", "error type IndexError vs RuntimeError")}
 # torch's F.linear is its C++ binding, which takes out=; pyfront's refuses it (a wrapper would cost every
 # training step)
@@ -425,6 +424,36 @@ def test_adaptive_pools_to_an_empty_output():
                 out = getattr(L.nn.functional, name)(L.ones(shape, dtype=getattr(L, dtype)), size)
                 return str(out.dtype).rpartition(".")[2], tuple(out.shape)
             calls[(dtype, name, shape, size)] = call
+    assert not _differing(calls)
+
+
+def test_index_copy_check_order():
+    """index_copy checks as torch's: the dim, the index's rank, a scalar source's count ('When source is
+    scalar, index should have one element'), the index's dtype, the dtypes, the slices' shapes, then the
+    count of indices (pyfront counted first)."""
+    calls = {}
+    for idt, idim, slice_bad, sdt, count_bad, xs, dim in itertools.product(
+            ("int64", "int32"), (1, 2), (False, True), ("float32", "float64"), (False, True),
+            ((3, 4), (4,), ()), (None, 5)):
+        def call(L, idt=idt, idim=idim, slice_bad=slice_bad, sdt=sdt, count_bad=count_bad, xs=xs, dim=dim):
+            index = L.tensor([0, 1], dtype=getattr(L, idt)).reshape((1, 2) if idim == 2 else (2,))
+            at = len(xs) - 1 if xs else 0
+            shape = list(xs)  # (a 0-d source where self is 0-d)
+            if xs:
+                shape[at] = 2 + count_bad
+                shape[0] += slice_bad and at  # (another slice: a 2-d self's first dim)
+            source = L.ones(shape, dtype=getattr(L, sdt))
+            return tuple(L.zeros(xs).index_copy(at if dim is None else dim, index, source).shape)
+        calls[(idt, idim, slice_bad, sdt, count_bad, xs, dim)] = call
+    assert not _differing(calls)
+
+
+def test_histogramdd_count_of_a_0d_input():
+    """histogramdd's Python repeats an int bin count input.size(-1) times: a 0-d input's IndexError first."""
+    counts = {"2": 2, "[2]": [2], "[2, 2]": [2, 2]}
+    calls = {(shape, dtype, bins): lambda L, shape=shape, dtype=dtype, bins=bins: [tuple(t.shape) for t in (
+        L.histogramdd(L.ones(shape, dtype=getattr(L, dtype)), counts[bins]))]
+        for shape, dtype, bins in itertools.product(((), (3,), (3, 2)), ("float32", "int16"), counts)}
     assert not _differing(calls)
 
 

@@ -618,6 +618,8 @@ def histogramdd(input, bins, range=None, weight=None, density=False):
     ``torch.histogramdd``."""
     by_edges = isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor)
     refuse_on_meta("aten::_histogramdd_" + ("from_bin_tensors" if by_edges else "bin_edges"), input)
+    if isinstance(bins, int) and not input.dim():  # torch's Python repeats a count input.size(-1) times first
+        input.size(-1)
     if input.dim() < 2:
         raise _dd("input tensor should have at least 2 dimensions")
     hist, edges = _histogramdd(input, bins, range, weight, density,
