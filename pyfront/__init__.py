@@ -1,6 +1,8 @@
 """pyfront: PyTorch's programming model on WebGPU (WGSL) and NumPy. ``import pyfront as torch``."""
 from __future__ import annotations
 
+import sys as _sys
+
 from . import autograd
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
 from .autograd.anomaly_mode import set_anomaly_enabled  # noqa: F401
@@ -130,7 +132,7 @@ from .sparse import (channels_last, channels_last_3d, contiguous_format, memory_
                      preserve_format)
 from . import signal  # noqa: E402,F401  (torch.signal.windows)
 from . import compiler  # noqa: E402,F401  (torch.compile is the identity: eager is what it computes)
-from .compiler import compile  # noqa: E402,F401,A001
+from .compiler import compile, cond  # noqa: E402,F401,A001
 from . import foreach as _foreach  # noqa: E402  (torch._foreach_*: an op over lists of tensors)
 _foreach.install(globals())
 
@@ -144,6 +146,20 @@ _outarg.install(globals())
 _outarg.install(vars(nn.functional), _outarg.F_TAKES_OUT)
 _outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")])
 _outarg.install(vars(fft), [n for n in fft.__all__ if not n.endswith("shift")])  # (every transform, freqs)
+
+# ``__torch_function__`` on every public function, outside every other wrapper (overrides.py); Tensor's own
+# methods get dispatching twins on a subclass that dispatches
+from . import overrides  # noqa: E402
+from . import _C  # noqa: E402,F401  (torch._C.DisableTorchFunctionSubclass, ...)
+
+overrides.install(_sys.modules[__name__], [n for n in list(globals()) if not n.startswith("_")], "torch.",
+                  overrides.TORCH_IGNORED)
+overrides.install(nn.functional, [n for n in vars(nn.functional) if not n.startswith("_")], overrides.f_name)
+overrides.install(linalg, linalg.__all__, "torch.linalg.linalg_")
+overrides.install(fft, fft.__all__, "torch.fft.fft_")
+overrides.install(special, special.__all__, "torch.special.special_")
+overrides.install_tensor()
+overrides.rebind(nn.Module)  # (nn.ReLU's _fn = F.relu)
 
 from . import version  # noqa: E402  (torch.version: cuda, hip, ... are None)
 from . import torch_version  # noqa: E402

@@ -44,6 +44,7 @@ from . import nn as nn
 from . import old_functions as old_functions
 from . import ops as ops
 from . import optim as optim
+from . import overrides as overrides
 from . import printing as printing
 from . import process as process
 from . import profiler as profiler
@@ -597,6 +598,10 @@ def concat(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, 
 def concatenate(tensors, dim: builtins.int = 0, *, axis: builtins.int | None = None, out=None) -> Tensor:
     """Join ``tensors`` along ``dim`` (alias ``axis``), promoting to their common dtype, as ``torch.cat``.
     (pyfront.ops.primitives.shaping.cat)"""
+
+def cond(pred, true_fn, false_fn, operands=()):
+    """``true_fn(*operands)`` where ``pred`` holds, else ``false_fn(*operands)``, as ``torch.cond``.
+    (pyfront.compiler.cond)"""
 
 def conj(input: Tensor) -> Tensor:
     """The complex conjugate as a lazy view of ``input`` (a real tensor: itself), as ``torch.conj``.

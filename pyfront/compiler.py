@@ -201,3 +201,34 @@ class set_stance:
             with set_stance(stance):
                 return fn(*args, **kwargs)
         return run
+
+
+def cond(pred, true_fn, false_fn, operands=()):
+    """``true_fn(*operands)`` where ``pred`` holds, else ``false_fn(*operands)``, as ``torch.cond``.
+
+    Args:
+        pred: a Python bool or number, or a one-element tensor.
+        true_fn, false_fn: callables taking the operands.
+        operands (tuple or list): tensors (nested in dicts, lists and tuples) passed to the branch.
+
+    torch runs a tensor ``pred``'s cond through its compiler, which traces both branches and refuses
+    branches whose outputs differ in structure or alias an input (and, without a C compiler, operands that
+    require grad); pyfront, with no compiler, checks the arguments as torch does and runs the branch taken.
+    """
+    if not isinstance(pred, (bool, int, float)):  # (torch's eager case: a Python constant runs at once)
+        _check_cond_arguments(pred, true_fn, false_fn, operands)
+    return true_fn(*operands) if pred else false_fn(*operands)
+
+
+def _check_cond_arguments(pred, true_fn, false_fn, operands) -> None:
+    from .tensor import Tensor
+    from .utils._pytree import tree_any
+    if not isinstance(pred, Tensor):
+        raise RuntimeError(f"Expected pred to be bool or tensor, but got {pred}.")
+    if pred.numel() != 1:
+        raise RuntimeError(f"Expected pred to be bool or single-element tensor, but got {pred}.")
+    if not callable(true_fn) or not callable(false_fn):
+        raise RuntimeError("Expect both branches to be callable.")
+    if not isinstance(operands, (tuple, list)) or tree_any(lambda t: not isinstance(t, Tensor), operands):
+        raise RuntimeError("Expect operands to be a tuple of possibly nested dict/list/tuple that only "
+                           f"consists of tensor leaves, but got {operands}.")

@@ -83,8 +83,9 @@ for _half in HALVES:
 
 # complex64 and complex128 are stored as NumPy's complex arrays on the cpu; they stay out of ALL, the real
 # dtypes every real-valued sweep and fast path runs over, and are named in STORED, what a storage may hold.
-# Only NumPy's arrays hold complex numbers: WGSL has no complex type, nor has the cpu device without
-# NumPy (the browser build); both refuse a complex tensor with no_complex's one message.
+# On webgpu (WGSL has no complex type) complex64 is held as float32 pairs, the layout torch.view_as_real shows
+# (backends/webgpu/layout.py), and complex128 refused as float64 is. The cpu device without NumPy (the browser
+# build) refuses a complex tensor with no_complex's message.
 complex64 = dtype("complex64", 8, "c", 2, "complex64", "")
 complex128 = dtype("complex128", 16, "c", 3, "complex128", "")
 COMPLEX = (complex64, complex128)
@@ -117,8 +118,8 @@ def check_storable(d) -> None:
 
 
 def no_complex(d: dtype, device: str, lacking: str) -> TypeError:
-    """The one error for a complex tensor where ``lacking`` (WGSL, Python without NumPy) has no complex
-    numbers, with the way out on both: the parts as float32 pairs (torch.view_as_real's layout)."""
+    """The error for a complex tensor where ``lacking`` (Python without NumPy) has no complex numbers, with
+    the way out: the parts as float32 pairs (torch.view_as_real's layout)."""
     way = "torch.view_as_real(t)" + ("" if d is complex64 else ".float()")
     return TypeError(f"Cannot hold a {d.name} Tensor on {device}: {lacking} has no complex numbers. Hold its "
                      f"real and imaginary parts as float32 pairs instead, a last dim of 2 ({way} gives them)")

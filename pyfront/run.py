@@ -116,7 +116,8 @@ def _pickled_homes() -> tuple:
     name): (those pyfront lacks, those pyfront has without one of the names)."""
     from .serialization.full import _C_MODULES
     from .serialization.homes import HOMES
-    missing, partial = {"torch._C", *_C_MODULES}, set()
+    # (torch._C is pyfront._C, the protocol's switches, and answers the names torch pickles under it)
+    missing, partial = set(_C_MODULES), {"torch._C"}
     for module, qualname in HOMES.values():
         try:
             home = importlib.import_module("pyfront" + module[len("torch"):])
@@ -133,7 +134,8 @@ def _module_name(name: str) -> str:
     under torch's name (``torch.return_types`` is pyfront's ``ops.return_types``) is that module."""
     parent, _, child = name.rpartition(".")
     owner = sys.modules.get(parent)
-    found = getattr(owner, child, None) if owner is not None and child not in ("__main__",) else None
+    # (a module the parent holds, not one its __getattr__ answers a pickled name with: torch._C._profiler)
+    found = vars(owner).get(child) if owner is not None and child not in ("__main__",) else None
     if isinstance(found, types.ModuleType) and found.__name__ != name:
         return found.__name__
     return name

@@ -109,6 +109,18 @@ class Tensor:
     _layout = _ResolvedLayout()
 
     @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """The default override: ``func`` run with subclasses' dispatch off, its Tensor results made ``cls``
+        (overrides.py)."""
+        from .overrides import tensor_torch_function
+        return tensor_torch_function(cls, func, types, args, kwargs)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        from . import overrides  # a subclass that dispatches: its methods get twins that look (overrides.py)
+        overrides.subclass_defined(cls)
+
+    @classmethod
     def _make(cls, storage, shape, dtype, strides=None, offset=0, base=None):
         t = object.__new__(cls)
         t._storage = storage
@@ -751,6 +763,12 @@ class Tensor:
             _warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor "
                            "before performing this operation. This also applies to advanced indexing e.g. "
                            f"{example}")
+
+    def _check_autograd_first(self):
+        """torch's autograd checks of an in-place op's self (a leaf, or a view of one, that requires grad),
+        made before its kernel checks the arguments (a shape, a range, an index out of bounds)."""
+        if self._requires_grad and _state.enabled and (self._grad_fn is None or self._base is not None):
+            self._check_inplace_allowed()
 
     def _check_inplace_allowed(self):
         if self._creation in _GRADLESS:

@@ -1605,6 +1605,9 @@ class Tensor:
         """As ``torch.Tensor.__imul__``. (made by pyfront.ops.methods._operator)"""
     def __index__(self) -> builtins.int:
         """As ``torch.Tensor.__index__``. (pyfront.tensor.Tensor.__index__)"""
+    @classmethod
+    def __init_subclass__(cls, **kwargs):
+        """As ``torch.Tensor.__init_subclass__``. (pyfront.tensor.Tensor.__init_subclass__)"""
     def __int__(self) -> builtins.int:
         """As ``torch.Tensor.__int__``. (pyfront.tensor.Tensor.__int__)"""
     def __invert__(self):
@@ -1689,6 +1692,10 @@ class Tensor:
         (pyfront.ops.composite.indexing.__setitem__)"""
     def __sub__(self, y):
         """As ``torch.Tensor.__sub__``. (made by pyfront.ops.dispatch.fold)"""
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """The default override: ``func`` run with subclasses' dispatch off, its Tensor results made
+        ``cls`` (overrides.py). (pyfront.tensor.Tensor.__torch_function__)"""
     def __truediv__(self, y):
         """As ``torch.Tensor.__truediv__``. (made by pyfront.ops.dispatch.fold)"""
     def __xor__(self, other):

@@ -20,6 +20,16 @@ fn nonzero_f32(x: f32) -> bool {
     return (bitcast<u32>(x) << 1u) != 0u;
 }
 
+// a complex64's (vec2<f32>: real, imaginary) truth value: either part's
+fn nonzero_c64(z: vec2<f32>) -> bool {
+    return nonzero_f32(z.x) || nonzero_f32(z.y);
+}
+
+// the product of two complex64 numbers, as torch's kernels form it: (ac - bd) + (ad + bc)i
+fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+    return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
+}
+
 // A float converted to an integer as torch's x86 CPU casts one (cvttss2si): toward zero, with NaN, +-inf
 // and everything outside [-2^31, 2^31) giving -2^31, where WGSL's i32(f32) saturates (and leaves NaN to the
 // driver). Tested on the bits, which no driver reorders. Narrow integers wrap the result (layout._WRAP), as

@@ -1051,3 +1051,5 @@ fn logit_f32(x: f32, eps: f32) -> f32 {
     return log_f32(p / (1.0 - p));  // NaN outside [0, 1], as torch's (the built-in's is undefined there)
 }
 
+
+//!include complex_lib.wgsl

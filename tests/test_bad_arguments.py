@@ -64,17 +64,16 @@ KNOWN_F = {
     "adaptive_avg_pool1d": 2, "adaptive_max_pool1d": 2,
     "affine_grid": 10,
     "alpha_dropout": 9, "avg_pool2d": 1, "batch_norm": 13,
-    "binary_cross_entropy_with_logits": 7, "celu": 4, "conv1d": 15, "conv2d": 16, "conv3d": 18,
+    "binary_cross_entropy_with_logits": 7, "conv1d": 15, "conv2d": 16, "conv3d": 18,
     "conv_transpose1d": 3, "conv_transpose2d": 2, "conv_transpose3d": 3,
-    "cross_entropy": 26, "dropout": 9, "elu": 4, "embedding": 21, "embedding_bag": 18, "fold": 50,
+    "cross_entropy": 25, "dropout": 9, "embedding": 21, "embedding_bag": 18, "fold": 50,
     "group_norm": 17,
     "hinge_embedding_loss": 8, "huber_loss": 5, "instance_norm": 2, "interpolate": 10, "kl_div": 23,
-    "layer_norm": 1, "leaky_relu": 4,
+    "layer_norm": 1,
     "margin_ranking_loss": 10, "multi_head_attention_forward": 44,
-    "nll_loss": 24, "normalize": 6, "poisson_nll_loss": 18,
+    "nll_loss": 23, "normalize": 6, "poisson_nll_loss": 18,
     "rms_norm": 10, "scaled_dot_product_attention": 7,
-    "smooth_l1_loss": 7, "soft_margin_loss": 4, "softmin": 8, "softplus": 8,
-    "softshrink": 8, "threshold": 8,
+    "smooth_l1_loss": 7, "soft_margin_loss": 4, "softmin": 8,
     "triplet_margin_loss": 37, "unfold": 44
 }
 # a few functions of each kind run on webgpu too (torch's side on cpu)

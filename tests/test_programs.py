@@ -23,11 +23,7 @@ PROGRAMS = Path(__file__).resolve().parent / "programs"
 
 # A program that stops on an API pyfront lacks: name -> the missing API (the lead removes entries as the
 # branches that add them merge).
-KNOWN: dict[str, str] = {
-    # every torch function and Tensor method would check its arguments for an override: a large API that
-    # touches the dispatch hot path
-    "torch_function_subclass": "__torch_function__ and torch.overrides",
-}
+KNOWN: dict[str, str] = {}
 
 _WLM = ["--data", "word_language_model/data", "--emsize", "16", "--nhid", "16", "--epochs", "2",
         "--batch_size", "4", "--bptt", "8", "--log-interval", "5", "--dropout", "0"]
@@ -76,6 +72,13 @@ QUICK: dict[str, dict] = {
     # s35-user2 (tests/test_user_programs_s35b.py tests the faults they found): absmax/zero-point/LLM.int8
     # quantization, a straight-through QAT linear, LSQ, torch's fake quantizers and their gradients
     "quantization_by_hand": {},
+    # s36-user (tests/test_user_programs_s36.py tests the faults they found): param groups, add_param_group,
+    # ChainedScheduler, get_total_norm + clip_grads_with_norm_; the rarer losses (nll_loss's target checks and
+    # its sum in torch's order); both also --cuda-as webgpu
+    "param_groups_schedulers": {},
+    "losses_more": {},
+    # s36-torchfn: the "Extending torch" notes' ScalarTensor / LoggingTensor / MetadataTensor (overrides.py)
+    "torch_function_subclass": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -226,8 +229,17 @@ SLOW: dict[str, dict] = {
     "ntk_influence": {},  # torch.func's empirical NTK both ways, per-sample grads, HVPs, influence by CG
     "layer_zoo_archs": {},  # SegNet unpooling, ShuffleNet, ESPCN, LRN, GLU, Fold/Unfold, proj_size LSTM
     "custom_ops_extending": {},  # torch.library.custom_op + register_autograd; Functions under torch.func
-    # the "Extending torch" notes' ScalarTensor / LoggingTensor / MetadataTensor (see KNOWN)
-    "torch_function_subclass": {},
+    # session 36's (tests/test_user_programs_s36.py tests the faults they found; each header its source)
+    "mobilenetv3_video": {},  # torchvision's MobileNetV3 blocks, R(2+1)D, ConvTranspose1d, activations
+    "exact_resume": {},  # model/optimizer/scheduler/rng/loader-generator checkpoint, resumed runs equal
+    "knn_stats_misc": {},  # DINO's kNN with cdist/topk, histogram, nanquantile, gradient, frexp and friends
+    "checkpoint_ema_foreach": {},  # checkpoint both ways, timm's ModelEmaV3 (_foreach_ keywords), swa EMA
+    "testing_anomaly_functional": {},  # assert_close reports, detect_anomaly, gradcheck, autograd.functional
+    "dtype_bits_fp8": {},  # view() bit casts, bfloat16 by integer ops, float8 scaling, the unsigned types
+    "distributions_zoo": {},  # Dirichlet, VonMises, LKJCholesky, Kumaraswamy, ... biject_to/transform_to
+    "sparse_coo_signal": {},  # COO graph normalisation, sparse softmax/addmm/gradients, torch.signal.windows
+    "pytree_strides": {},  # torch.utils._pytree over batches and a registered dataclass, as_strided windows
+    "optimizer_zoo": {},  # every optimizer (Adafactor, NAdam, RAdam, ASGD, ...), their hooks and errors
 }
 
 

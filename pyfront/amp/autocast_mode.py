@@ -22,6 +22,7 @@ import threading
 
 from .. import dtypes as dt
 from .._warnings import warn
+from ..overrides import AWARE, ON, PASS, intercept
 from ..tensor import Tensor
 
 # torch's autocast lists (aten/src/ATen/autocast_mode.cpp), by the names pyfront's functions have
@@ -159,8 +160,16 @@ def _cast(value, dtype):
 def _wrap(fn, name: str):
     @functools.wraps(fn)
     def op(*args, **kwargs):
+        # (where this is the public function, it asks for __torch_function__ overrides itself, overrides.py)
+        if ON[0] and (result := intercept(op, args, kwargs)) is not PASS:
+            return result
         if not _state.dtype or _state.inside:  # the hot path: autocast off
-            return fn(*args, **kwargs)
+            try:  # (free where nothing is raised)
+                return fn(*args, **kwargs)
+            except Exception:
+                if (result := intercept(op, args, kwargs)) is PASS:
+                    raise
+            return result
         kind = _device_type(args, kwargs)
         if kind not in _state.dtype:
             return fn(*args, **kwargs)
@@ -179,6 +188,7 @@ def _wrap(fn, name: str):
             _state.inside = False
 
     op._autocast = True
+    AWARE.add(op)
     return op
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..ops.creation import empty
+from ..overrides import _disabled_torch_function_impl
 from ..tensor import Tensor
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "UninitializedTensorMixin",
@@ -18,6 +19,8 @@ class Parameter(Tensor):
         data (Tensor): the values; the parameter shares their memory, without their history.
         requires_grad (bool): whether it requires gradient (also under ``no_grad``). Default: True
     """
+
+    __torch_function__ = _disabled_torch_function_impl  # ops on a Parameter give plain Tensors, as torch's
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:

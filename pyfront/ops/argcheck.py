@@ -20,6 +20,7 @@ from numbers import Number
 
 from .. import dtypes as dt
 from ..device import device
+from ..overrides import AWARE, ON, PASS, intercept
 from ..random import Generator
 from ..shape import LONG_LONG_MAX, LONG_LONG_MIN, check_long_long, index_like, reads_as_int, single_int_list
 from ..tensor import Tensor
@@ -711,6 +712,9 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
+        # (where this is the public function, it asks for __torch_function__ overrides itself, overrides.py)
+        if ON[0] and (result := intercept(checked, args, kwargs)) is not PASS:
+            return result
         try:  # (free where nothing is raised)
             if not kwargs and last < (n := len(args)) <= most and type(args[head]) is Tensor \
                     and type(args[last]) is Tensor and (
@@ -787,6 +791,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                     return fn(*again, **kwargs)
                 raise
         except TypeError as e:
+            if (result := intercept(checked, args, kwargs)) is not PASS:  # (a duck type's first call)
+                return result
             # (a torch function's own refusal of a keyword, ops/arity.py; else, and where torch dispatches
             # on a flag to one of its Python functions, the name of the one refusing it)
             if kwargs and not prefix and key not in _DISPATCHED and (
@@ -813,6 +819,8 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
         # refused something else first, which torch's parser, or its Python function's first look at the
         # tensors, comes before: tensordot(t, 1, ...)'s dims, smooth_l1_loss(1, t, beta=-1)'s beta)
         except (AttributeError, StopIteration, RuntimeError, ValueError, IndexError) as e:
+            if (result := intercept(checked, args, kwargs)) is not PASS:
+                return result
             if method or (refusal := _not_a_tensor(key, name, params, args, kwargs, e)) is None:
                 raise
             # (torch's Python functions check more before their binding parses: only their first reads come
@@ -822,6 +830,7 @@ def _checked(fn, name: str, method: bool, prefix: str, shown_name: str | None = 
                 raise
             raise refusal from None
 
+    AWARE.add(checked)
     return checked
 
 

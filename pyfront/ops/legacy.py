@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import dtypes as dt
 from ..device import as_device
 from ..shape import Size
+from ..overrides import _disabled_torch_function_impl
 from ..tensor import Tensor
 from .creation import empty, tensor, zeros
 
@@ -121,6 +122,7 @@ class _LegacyMeta(type):
 
 
 class _LegacyTensor(Tensor, metaclass=_LegacyMeta):
+    __torch_function__ = _disabled_torch_function_impl  # (torch.FloatTensor makes plain tensors)
     _dtype = dt.float32
     _device = "cpu"
 

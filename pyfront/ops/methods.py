@@ -175,12 +175,18 @@ def _product_shape(self, args, kwargs):
     return shape
 
 
+def _refused_leaf(self) -> bool:
+    """A leaf that requires grad, whose in-place call torch refuses before any argument check (a non-leaf,
+    a view of one included, is checked as any tensor)."""
+    return self._requires_grad and _state.enabled and self.grad_fn is None
+
+
 def _product_in_self(self, args, kwargs):
     """torch's structured in-place products (addmm_, addmv_, baddbmm_) refuse a self of another shape than
     the product's once their operands are checked, before self is broadcast to it (where pyfront's
     broadcast would have named the shapes another way); a leaf that requires grad is refused before."""
     shape = _product_shape(self, args, kwargs)
-    if shape is not None and tuple(self._shape) != shape and not (self._requires_grad and _state.enabled):
+    if shape is not None and tuple(self._shape) != shape and not _refused_leaf(self):
         raise RuntimeError(f"Bad in-place call: input tensor size {list(self._shape)} and output tensor size "
                            f"{list(shape)} should match")
 
@@ -191,7 +197,7 @@ def _outer_in_self(self, args, kwargs):
     requires grad is refused before."""
     vectors = [a for a in args if isinstance(a, Tensor)][:2]
     vectors += [kwargs[k] for k in ("vec1", "vec2") if k in kwargs]
-    if len(vectors) != 2 or any(v.dim() != 1 for v in vectors) or self._requires_grad and _state.enabled:
+    if len(vectors) != 2 or any(v.dim() != 1 for v in vectors) or _refused_leaf(self):
         return  # (addr's own checks word the rest)
     if self.dim() != 2:
         raise RuntimeError(f"2D tensor expected, got {self.dim()}D tensor for input")
@@ -200,14 +206,28 @@ def _outer_in_self(self, args, kwargs):
                            f"v2: {list(vectors[1].shape)}")
 
 
+def _mask_expanded_to_self(self, args, kwargs):
+    """masked_scatter_ expands its mask to self's shape (torch's expand_inplace; the out-of-place op
+    broadcasts both), in expand's words."""
+    operands = (*args, *kwargs.values())
+    if len(operands) == 2 and all(isinstance(t, Tensor) for t in operands) and operands[0]._shape != self._shape:
+        from .composite.indexing import check_source_dtype
+        check_source_dtype(self, operands[1])  # (torch's first)
+        operands[0].expand(self.shape)
+
+
 # ops whose in-place form checks its arguments itself first, with its own text
 _INPLACE_CHECKS = {**dict.fromkeys(("addmm", "addmv", "baddbmm"), _product_in_self), "addr": _outer_in_self,
+                   "masked_scatter": _mask_expanded_to_self,
                    **dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
                    "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu"),
                    "masked_fill": composite.indexing.masked_fill_arguments,
-                   "masked_scatter": composite.indexing.masked_scatter_in_place,
                    **{name: _casts_first(check) for name, check in CAST_FIRST.items()
                       if name not in ("addcmul", "addcdiv")}}  # (theirs on the failure path: below)
+
+
+def _is_broadcast_error(error) -> bool:
+    return str(error).startswith("The size of tensor a (")
 
 
 def _broadcast_first(self, args, kwargs, error):
@@ -218,6 +238,8 @@ def _broadcast_first(self, args, kwargs, error):
         whole = broadcast_shapes(self._shape, *(a.shape for a in (*args, *kwargs.values())
                                                 if isinstance(a, Tensor)))
     except RuntimeError:
+        if _is_broadcast_error(error):  # named in torch's order: self's size first, then each operand's
+            raise
         return
     if tuple(whole) != tuple(self._shape):
         raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast shape "
@@ -229,7 +251,7 @@ def _shape_before_kernel(self, args, kwargs, error):
     division by zero: torch's RuntimeError "ZeroDivisionError"): self's internal overlap (an expanded self),
     then ``_broadcast_first``; an op's own checks before TensorIterator's (sub of bools, heaviside of
     complex, floor's of complex) stand."""
-    if isinstance(error, NotImplementedError) or str(error) == "ZeroDivisionError":
+    if isinstance(error, NotImplementedError) or str(error) == "ZeroDivisionError" or _is_broadcast_error(error):
         if str(error).startswith('"'):  # a kernel's: '"floor_vml_cpu" not implemented for ...'
             self._check_no_overlap()
         _broadcast_first(self, args, kwargs, error)
@@ -275,6 +297,8 @@ def _inplace(fn, name=None):
         since = SEQUENCE[0]
         if self._creation in _GRADLESS:  # _refuse_gradless_view's test, asked here: this runs per a.add_(b)
             _refuse_gradless_view(self)
+        if self._requires_grad and _state.enabled:  # (not in an optimizer's no_grad step)
+            self._check_autograd_first()
         if check and not last and (args or kwargs) and not (
                 # the commonest operand, one number or a tensor over other memory, overlaps nothing
                 len(args) == 1 and not kwargs and (type(args[0]) in _PLAIN or type(
@@ -533,6 +557,7 @@ def _fill_recording(self, value, node):
     """``fill_``, its node named ``node`` as PyTorch names it (zero_ records ZeroBackward0)."""
     from .creation import full
 
+    self._check_autograd_first()
     _refuse_gradless_view(self)
     if isinstance(value, Tensor):
         if value.dim() != 0:
@@ -562,6 +587,7 @@ def _copy_(self, other, non_blocking=False):
         if isinstance(src, sparse_seam.TYPES):
             return sparse_seam.call("copy_", (self, src), {})
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    self._check_autograd_first()
     _refuse_gradless_view(self)
     self._check_no_partial_overlap((src,))
     new = src.to(self.device, self.dtype)  # cast on the cpu where self is on webgpu: float64 stays there

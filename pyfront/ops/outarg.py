@@ -23,6 +23,7 @@ from .. import dtypes as dt
 from .._warnings import warn
 from ..dtypes import cpp_name, scalar_name
 from ..autograd import is_grad_enabled, no_grad
+from ..overrides import AWARE, ON, PASS, intercept
 from ..strides_order import non_overlapping_and_dense
 from ..tensor import Tensor
 from . import return_types
@@ -470,14 +471,23 @@ def call_with_out(fn, name: str, args, kwargs, out):
 def _with_out(fn, name: str):
     @functools.wraps(fn)
     def op(*args, out=None, **kwargs):
+        # (this is the public function: it asks for __torch_function__ overrides itself, overrides.py)
+        if ON[0] and (result := intercept(op, args, kwargs if out is None else {**kwargs, "out": out})) \
+                is not PASS:
+            return result
         if out is None:  # without an empty **kwargs, which costs a dict copy per call
             try:  # (free where nothing is raised)
                 return fn(*args, **kwargs) if kwargs else fn(*args)
-            except TypeError as e:
-                if (torchs := missing_argument(name, fn, args, kwargs, e)) is e:
+            except Exception as e:
+                if (result := intercept(op, args, kwargs)) is not PASS:
+                    return result
+                if not isinstance(e, TypeError) or \
+                        (torchs := missing_argument(name, fn, args, kwargs, e)) is e:
                     raise
                 raise torchs from None
         return call_with_out(fn, name, args, kwargs, out)
+
+    AWARE.add(op)
 
     sig = inspect.signature(fn)
     params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]

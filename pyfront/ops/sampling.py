@@ -6,6 +6,7 @@ integer draws come from the backend; the others are the inverse CDF of a uniform
 """
 from __future__ import annotations
 
+import functools
 import math
 
 from .. import _warnings
@@ -19,6 +20,16 @@ from .argcheck import _accepts, invalid_combination, must_be
 from .primitives import elementwise as ew
 
 _MANTISSA = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}  # integers exact up to 2**digits
+
+
+def _autograd_first(fill):
+    """A random fill that refuses a leaf (or a view of one) that requires grad before it reads its arguments,
+    as torch's autograd layer does."""
+    @functools.wraps(fill)
+    def checked(self, *args, **kwargs):
+        self._check_autograd_first()
+        return fill(self, *args, **kwargs)
+    return checked
 
 
 def _filled(self, value, grad_fn, p=None):
@@ -63,6 +74,7 @@ def _as_complex(parts):
     return view_as_complex(parts)
 
 
+@_autograd_first
 def uniform_(self, *args, generator=None, **kwargs):
     """Fill with U[from, to); ``uniform_(from=0, to=1)``."""
     lo, hi = _from_to(self, "uniform_", args, kwargs, 0.0, 1.0, generator)
@@ -86,6 +98,7 @@ def _check_uniform_bounds(dtype, lo, hi):
                            f"to={_num(hi)}")
 
 
+@_autograd_first
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with N(mean, std**2)."""
     if not std >= 0:  # (nan too)
@@ -97,6 +110,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     return _filled(self, _draw(self, "normal", float(mean), float(std), generator), "NormalBackward0")
 
 
+@_autograd_first
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill with exp(N(mean, std**2))."""
     if not std > 0:
@@ -107,6 +121,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     return _filled(self, draws, "LogNormalBackward0")
 
 
+@_autograd_first
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fill with Exp(lambd): -log(1 - U) / lambd."""
     if not lambd > 0:
@@ -116,6 +131,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return _filled(self, -ew.log1p(-_unit(self, generator)) / lambd, "ExponentialBackward0")
 
 
+@_autograd_first
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill with Cauchy(median, sigma): median + sigma * tan(pi * (U - 1/2))."""
     if not sigma > 0:
@@ -124,6 +140,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     return _filled(self, median + sigma * ew.tan(math.pi * (_unit(self, generator) - 0.5)), "CauchyBackward0")
 
 
+@_autograd_first
 def geometric_(self, p=None, *, generator=None):
     """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
     if p is None:
@@ -136,6 +153,7 @@ def geometric_(self, p=None, *, generator=None):
     return _filled(self, (ew.floor(ew.log(u) / math.log1p(-p)) + 1).to(self.dtype), "GeometricBackward0")
 
 
+@_autograd_first
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with 1 where a uniform draw falls below ``p`` (a number or a tensor broadcast to self)."""
     if isinstance(p, Tensor):
@@ -159,6 +177,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     return _filled(self, (_unit(self, generator) < p).to(self.dtype), name, p)
 
 
+@_autograd_first
 def random_(self, *args, generator=None, **kwargs):
     """Fill with integers from [from, to - 1]: ``random_()`` (the dtype's whole exact range),
     ``random_(to)``, ``random_(from, to)`` (``to=None``: up to the dtype's maximum)."""

@@ -6,9 +6,9 @@ pyfront's generator is a counter-based Philox stream (the same numbers on every 
 not torch's mt19937, so a seeded script draws other weights under pyfront and the two runs could
 never print the same numbers. This reference run keeps everything torch computes, and replaces only
 torch's *sources* of randomness (manual_seed, Generator, randn/rand/randint/randperm/normal/
-multinomial/bernoulli, the in-place uniform_/normal_/random_/bernoulli_/exponential_, the masks of
-F.dropout and of feature dropout under F.dropout1d/2d/3d) with the same call on pyfront's stream,
-converted to a torch tensor. Both runs then see the
+multinomial/bernoulli, the in-place uniform_/normal_/random_/bernoulli_/exponential_/cauchy_/
+log_normal_/geometric_, the masks of F.dropout and of feature dropout under F.dropout1d/2d/3d) with the
+same call on pyfront's stream, converted to a torch tensor. Both runs then see the
 same random numbers as long as torch's Python code (nn.init, the layers' reset_parameters,
 distributions, samplers) asks for them in the same order and shapes as pyfront's does -- which is
 itself part of being torch-compatible. Nothing here is imported by the pyfront run.
@@ -206,7 +206,8 @@ def install():
         setattr(torch, name, _factory(name))
     for name in ("randn_like", "rand_like", "randint_like"):
         setattr(torch, name, _like(name))
-    for name in ("uniform_", "normal_", "random_", "bernoulli_", "exponential_"):
+    for name in ("uniform_", "normal_", "random_", "bernoulli_", "exponential_", "cauchy_", "log_normal_",
+                 "geometric_"):
         setattr(torch.Tensor, name, _inplace(name))
     torch.multinomial = _multinomial
     torch.Tensor.multinomial = _multinomial

@@ -126,12 +126,33 @@ def signature(fn: ast.FunctionDef) -> str:
     return ", ".join(parts + (["*"] + kw if kw else []))
 
 
+def _as_schema(name: str, sig: str) -> str:
+    """An _nn stub signature with its types as torch's parser has them, from the operator's schema: the stub
+    writes a Scalar as float ("must be Number" in torch's words)."""
+    schemas = [s for s in torch._C._jit_get_schemas_for_operator(f"aten::{name}") if not s.overload_name]
+    if not schemas:
+        return sig
+    def schema_type(argument):  # (the schema's Scalar is the JIT's "number")
+        return {"number": "Scalar"}.get(str(argument.type), str(argument.type))
+
+    arguments = {a.name: a for a in schemas[0].arguments}
+    params = sig.split(", ")
+    for i, p in enumerate(params):
+        kind, _, rest = p.partition(" ")
+        argument = arguments.get(rest.split("=")[0])
+        if kind == "float" and argument is not None and schema_type(argument) == "Scalar":
+            params[i] = "Scalar " + rest
+    return ", ".join(params)
+
+
 def read(names, stub=STUB, prefix=""):
     tree = ast.parse(stub.read_text())
     out = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name in names:
             sig = signature(node)
+            if prefix == "_nn.":
+                sig = _as_schema(node.name, sig)
             if "Dimname" in sig or HIDDEN.get(node.name, "@") in sig:  # named tensors: pyfront has none
                 continue
             # the stub repeats some signatures with the keyword-only parameters in another order

@@ -10,7 +10,8 @@ from ..storage import Storage, dense
 from . import layout
 from .protocol import WGPU_PIN
 from .kernels import (  # noqa: F401  (importing a kernels module registers its launchers)
-    LAUNCHERS, foreach, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
+    LAUNCHERS, fft, foreach, indexing, matmul, nn, norm, random, reduce, scan, shaping, softmax, sort)
+from .kernels import complex as cx
 from .kernels.elementwise import plan, run_elementwise, scalar_value
 from .runtime import Runtime
 from .strides import TooManyDims
@@ -120,6 +121,8 @@ class WebGPUBackend(Backend):
     def run(self, op, inputs, attrs, out_meta):
         launch = LAUNCHERS.get(op.name)
         if launch is not None:
+            if cx.check_kernel(op, attrs, inputs, out_meta):
+                return cx.paired(self, launch, op, inputs, attrs, out_meta)
             try:
                 storages = launch(self, op, inputs, attrs, out_meta)
             except TooManyDims:
@@ -204,6 +207,10 @@ class WebGPUBackend(Backend):
         self._check_dtype(dtype)  # float64's and bfloat16's one message
         if dtype is dt.bool_:
             value = bool(value)
+        if dtype is dt.complex64:  # its two parts, two parameters
+            value = complex(value)
+            return self._elementwise(shape, dtype, [], "vec2<f32>(s0, s1)", [("f32", value.real),
+                                                                              ("f32", value.imag)])
         return self._elementwise(shape, dtype, [], "s0", [(layout.wgsl_type(dtype), value)])
 
     def arange(self, start, step, n, dtype):

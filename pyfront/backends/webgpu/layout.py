@@ -1,7 +1,9 @@
 """How each dtype lives on the GPU, and conversions between host bytes and GPU bytes.
 
 WGSL has 32-bit scalars (and f16 with ``shader-f16``): int64/int32/int16/int8 are stored as i32,
-uint8 and bool as u32, float16 as f16, float32 as f32; float64 and bfloat16 are refused (WGSL has
+uint8 and bool as u32, float16 as f16, float32 as f32, complex64 as vec2<f32> (its real and imaginary parts,
+the float32 pairs torch's view_as_real shows, so its bytes are the host's); float64, complex128 and bfloat16
+are refused (WGSL has
 neither; bfloat16 kept as f32 would need a rounding after every step of every kernel, fused chains and
 matmul tiles included, to give torch's values: not a storage choice but a second set of kernels), and so
 are torch's shell dtypes, uint16/32/64 and float8 (storage for files and interop, with a handful of cpu
@@ -27,16 +29,17 @@ WGSL_TYPE = {
     "int8": "i32",
     "uint8": "u32",
     "bool": "u32",
+    "complex64": "vec2<f32>",
 }
 # the dtypes whose lanes are their own width, holding the bits torch would hold (view(dtype) between them)
-TRUE_BITS = ("float32", "int32", "float16")
-GPU_FMT = {"f32": "f", "f16": "e", "i32": "i", "u32": "I"}
+TRUE_BITS = ("float32", "int32", "float16", "complex64")
+GPU_FMT = {"f32": "f", "f16": "e", "i32": "i", "u32": "I", "vec2<f32>": "f"}  # (a complex64 is two f32 lanes)
 I32_MIN, I32_MAX = -(1 << 31), (1 << 31) - 1
 
 
 # the dtypes WGSL has no type for: what it lacks, and the conversion that makes a tensor fit
-# (complex numbers: dtypes.no_complex, the refusal the numpy-free cpu device shares)
 _NO_WGSL = {"float64": ("WGSL has no 64-bit floats", ".float()"),
+            "complex128": ("WGSL has no 64-bit floats", ".cfloat()"),
             "bfloat16": ("WGSL has no bfloat16", ".float()"),
             # torch's shell dtypes: storage with a handful of kernels, used in files and interop, not on GPUs
             **{d.name: ("pyfront's WGSL kernels have no uint16, uint32 or uint64", ".long()")
@@ -45,8 +48,6 @@ _NO_WGSL = {"float64": ("WGSL has no 64-bit floats", ".float()"),
 
 
 def wgsl_type(dtype) -> str:
-    if dtype.kind == "c":
-        raise dt.no_complex(dtype, "webgpu", "WGSL")
     if dtype.name in _NO_WGSL:
         lacks, way = _NO_WGSL[dtype.name]
         raise TypeError(f"Cannot convert a {dtype.name} Tensor to webgpu: {lacks}. Convert it with {way} "
@@ -56,7 +57,10 @@ def wgsl_type(dtype) -> str:
 
 def truth(expr: str, ty: str) -> str:
     """WGSL bool: whether ``expr`` (of WGSL type ``ty``) is non-zero, as torch: a float through
-    common.wgsl's nonzero_f32 (NaN and subnormals true, +-0 false), an integer against 0."""
+    common.wgsl's nonzero_f32 (NaN and subnormals true, +-0 false), a complex number either part, an integer
+    against 0."""
+    if ty == "vec2<f32>":
+        return f"nonzero_c64({expr})"
     return f"nonzero_f32(f32({expr}))" if ty in ("f32", "f16") else f"({expr} != {ty}(0))"
 
 
@@ -84,13 +88,13 @@ def is_narrow(dtype) -> bool:
 
 
 def gpu_itemsize(dtype) -> int:
-    return 2 if dtype is dt.float16 else 4
+    return 2 if dtype is dt.float16 else 8 if dtype is dt.complex64 else 4
 
 
 def host_to_gpu(raw: bytes, dtype) -> bytes:
     """Host bytes (``dtype``'s own layout) to GPU bytes, range-checking int64."""
     wtype = wgsl_type(dtype)
-    if dtype.struct_fmt == GPU_FMT[wtype]:
+    if dtype.struct_fmt == GPU_FMT[wtype] or dtype is dt.complex64:
         return bytes(raw)
     np = host_numpy()  # None in the browser build without NumPy: struct below
     if np is not None:
@@ -108,7 +112,7 @@ def host_to_gpu(raw: bytes, dtype) -> bytes:
 def gpu_to_host(raw, dtype) -> bytes:
     """GPU bytes back to ``dtype``'s host layout."""
     wtype = wgsl_type(dtype)
-    if dtype.struct_fmt == GPU_FMT[wtype]:
+    if dtype.struct_fmt == GPU_FMT[wtype] or dtype is dt.complex64:
         return bytes(raw)
     np = host_numpy()  # None in the browser build without NumPy: struct below
     if np is not None:
@@ -135,6 +139,8 @@ def values_to_gpu(flat, dtype) -> bytes:
         flat = [int(v) for v in flat]
     elif wtype == "f16":  # through float32, as torch makes a Half (and past its range, an infinity)
         flat = [dt.round_float16(v) for v in flat]
+    elif dtype is dt.complex64:  # each number as its two parts
+        flat = [part for v in flat for part in (complex(v).real, complex(v).imag)]
     fmt = f"<{len(flat)}{GPU_FMT[wtype]}"
     try:
         return struct.pack(fmt, *flat)
@@ -152,10 +158,12 @@ def _in_range(v, fmt):
 
 def gpu_to_values(raw, dtype) -> list:
     wtype = wgsl_type(dtype)
-    n = len(raw) // gpu_itemsize(dtype)
+    n = len(raw) // struct.calcsize(GPU_FMT[wtype])
     values = list(struct.unpack(f"<{n}{GPU_FMT[wtype]}", raw))
     if dtype is dt.bool_:
         return [v != 0 for v in values]
+    if dtype is dt.complex64:
+        return [complex(re, im) for re, im in zip(values[::2], values[1::2])]
     return values
 
 

@@ -18,7 +18,7 @@ from ...autograd.graph import SEQUENCE, Result, Unreturned, also_saves, present_
 from ...ops.common import Formula, check_fits, grad_first, shown_as
 from ...ops.primitives import activation_formulas as formulas, elementwise as ew
 from ...ops.primitives.shaping import cat
-from ...ops.argcheck import must_be
+from ...ops.argcheck import _accepts, must_be
 from ...ops.registry import composite
 from ...ops import samples
 from ...shape import normalize_dim, reads_as_int
@@ -92,6 +92,14 @@ def _inplace_node(op: str):
     def node(*args, inplace=False, **kwargs):
         return f"{op}Backward{int(bool(inplace) or (len(args) > 1 and args[-1] is True))}"
     return node
+
+
+def _numbers(binding: str, **numbers) -> None:
+    """torch's Python F function hands ``numbers`` on to its C++ binding ``binding``, whose parser refuses
+    anything but a number (a str, None) in its words, counting positions after the input."""
+    for position, (name, value) in enumerate(numbers.items(), 2):
+        if type(value) is not float and type(value) is not int and not _accepts("Scalar", value):
+            raise must_be(binding, name, "Number", value, position)
 
 
 def _floating(kernel: str, input: Tensor) -> None:
@@ -233,6 +241,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
     Matches ``torch.nn.functional.leaky_relu`` (Maas et al. 2013).
     """
+    _numbers("leaky_relu_" if inplace else "leaky_relu", negative_slope=negative_slope)
     return leaky_slope(input, negative_slope, inplace, LEAKY_RELU_BACKWARDS)
 
 
@@ -422,6 +431,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
     Follows Clevert et al. 2015, as ``torch.nn.functional.elu``.
     """
+    _numbers("elu_" if inplace else "elu", alpha=alpha)
     _floating("elu_cpu", input)
     since = SEQUENCE[0]
     if input.dtype.is_floating_point:  # (torch refuses integer inputs)
@@ -476,6 +486,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
     Follows Barron 2017, as ``torch.nn.functional.celu``.
     """
+    _numbers("celu_" if inplace else "celu", alpha=alpha)
     if alpha == 0:  # (torch's check, before its kernel's dtype; its words name Python's error)
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     _floating("elu_cpu", input)
@@ -1009,13 +1020,15 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
     Raises:
         NotImplementedError: ``input`` is not floating point.
-        RuntimeError: ``lambd < 0``.
+        RuntimeError: ``lambd`` below 0, NaN or beyond the dtype's largest value.
 
     Matches ``torch.nn.functional.softshrink`` (NaN passes through).
     """
     _floating("softshrink_check", input)
-    if lambd < 0:
-        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    top = float(dt.finfo(input.dtype).max)
+    if not 0 <= lambd <= top:  # (NaN and -0.0's neighbours below included; %g: C++'s stream of a double)
+        raise RuntimeError(f"lambda must be in range [0, {top:g}] for input dtype "
+                           f"{dt.scalar_name(input.dtype)}, but found {float(lambd):g}")
     return Formula.apply(_softshrink, _softshrink_backward, input, lambd)
 
 
@@ -1099,6 +1112,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 
     Matches ``torch.nn.functional.threshold``.
     """
+    _numbers("threshold_" if inplace else "threshold", threshold=threshold, value=value)
     since = SEQUENCE[0]
     if input.dtype is dt.bool_ or input.dtype.is_complex:
         raise NotImplementedError(f"\"threshold_cpu\" not implemented for '{dt.scalar_name(input.dtype)}'")
@@ -1370,7 +1384,23 @@ def _prelu_weight_grad_backward(gg, g, x, w):
 relu_ = _inplace_of(relu)
 leaky_relu_ = _inplace_of(leaky_relu)
 elu_ = _inplace_of(elu)
-hardtanh_ = _inplace_of(hardtanh)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """In-place ``hardtanh``: overwrites ``input`` with the result and returns it.
+
+    Args:
+        input (Tensor): the tensor to overwrite; ``min_val`` and ``max_val`` as ``hardtanh``'s.
+
+    Shape:
+        input: ``(*)``; output: ``input`` itself.
+
+    torch's ``F.hardtanh_`` is its C++ binding, without ``F.hardtanh``'s refusal of ``min_val > max_val``:
+    clamp's answer there, ``max_val`` everywhere (a zero gradient). Raises what ``hardtanh`` raises else.
+    """
+    return hardtanh(input, min(min_val, max_val), max_val, inplace=True)
+
+
 threshold_ = _inplace_of(threshold)
 
 

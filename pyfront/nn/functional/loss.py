@@ -19,7 +19,7 @@ from ...ops.composite import arrays
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.elementwise import relaid
 from ...ops.primitives import reductions as red
-from ...ops.primitives.nn import nll_loss_forward
+from ...ops.primitives.nn import nll_loss_forward, nll_sum
 from ...ops.dispatch import apply, reduce as reduce_op
 from ...ops.registry import composite
 from ...ops import samples
@@ -511,8 +511,9 @@ def _refuse_empty_batch_of_no_target(rank):
     raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
 
 
-def _check_targets(input, target):
-    """PyTorch's shape checks between (N, C, d1, ...) scores and (N, d1, ...) class indices."""
+def _checked_targets(input, target, weight=None):
+    """PyTorch's shape checks between (N, C, d1, ...) scores and (N, d1, ...) class indices, in its
+    kernels' order; the target as they read it (an unbatched input's 1-element target as its one index)."""
     if input.dim() < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
     batch = target.shape[0] if target.dim() else 0  # (a 0-d target's is 0 to torch)
@@ -521,17 +522,42 @@ def _check_targets(input, target):
                          f"({batch}).")
     if input.dim() >= 2 and not target.dim():  # an empty batch's 0-d target: each kernel's own refusal
         _refuse_empty_batch_of_no_target(input.dim())
+    if input.dim() == 1 and target.dim() == 1:  # (torch's nll_loss_nd squeezes it, its dtype checked first)
+        _check_target_dtype(target)
+        if target.shape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                             f"{target.shape[0]}")
+        target = target.reshape(())
     if input.dim() <= 2:
         if target.dim() > 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    elif input.dim() == 4:
+        _check_spatial_targets(input, target, weight)
     elif tuple(target.shape) != (input.shape[0], *input.shape[2:]):
         raise RuntimeError(
             f"Expected target size {[input.shape[0], *input.shape[2:]]}, got {list(target.shape)}"
         )
+    _check_target_dtype(target)
+    return target
+
+
+def _check_target_dtype(target) -> None:
     if target.dtype not in (dt.int64, dt.uint8):
         raise RuntimeError(
             f"expected target dtype to be Long or Byte, but got {dt.scalar_name(target.dtype)}"
         )
+
+
+def _check_spatial_targets(input, target, weight) -> None:
+    """torch's nll_loss2d's checks of (N, C, H, W) scores, in its order: the target's rank, its dtype, the
+    class weight, then the sizes."""
+    if target.dim() != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of "
+                           f"dimension: {target.dim()}")
+    _check_target_dtype(target)
+    _class_weight(weight, input.shape[1], input.dim())
+    if tuple(target.shape) != (input.shape[0], *input.shape[2:]):
+        raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
 
 
 def _targets(target, weight, ignore_index, n_classes, dtype):
@@ -615,7 +641,7 @@ def nll_loss(
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     not_differentiable("nll_loss_forward" if input.dim() <= 2 else "nll_loss2d_forward", weight=weight)
-    _check_targets(input, target)
+    target = _checked_targets(input, target, weight)
     _floating("nll_loss_out_frame" if input.dim() <= 2 else "nll_loss2d_forward_out_frame", input.dtype)
     n_classes = input.shape[1] if input.dim() >= 2 else input.shape[0]
     _class_weight(weight, n_classes, input.dim(), dtype=input.dtype)
@@ -626,10 +652,19 @@ def nll_loss(
         # a training step's case, as one op (see nll_loss_forward); on a GPU (and the page's cpu) the
         # composite below keeps every step on the device, where that op has no kernel
         return apply(nll_loss_forward, input, target, ignore_index=ignore_index, reduction=reduction)
-    losses, w, _ = _pick(input, target, weight, ignore_index)
+    losses, w, ignored = _pick(input, target, weight, ignore_index)
     if reduction == "none":
-        return losses
-    return losses.sum() if reduction == "sum" else losses.sum() / w.sum()
+        # an unbatched input's one loss is torch's sum of one term: 0 + (-0.0) is +0.0
+        return losses + 0.0 if input.dim() == 1 else losses
+    total = _kernel_sum(losses, ignored)
+    return total if reduction == "sum" else total / (w.sum() if weight is None else _kernel_sum(w, ignored))
+
+
+def _kernel_sum(terms, ignored):
+    """The sum of nll_loss's terms: in torch's kernel's order on the host, a plain sum on a GPU."""
+    if host_rules(terms._storage.device):
+        return apply(nll_sum, terms, ew.logical_not(ignored))
+    return terms.sum()
 
 
 def _two_ops_first(general):
@@ -748,8 +783,11 @@ def cross_entropy(
             return loss
         return loss.sum() if reduction == "sum" else loss.sum() / (input.numel() / n_classes)
     not_differentiable("nll_loss_forward" if input.dim() <= 2 else "nll_loss2d_forward", weight=weight)
-    _check_targets(input, target)
+    squeezed = input.dim() == 1 and target.dim() == 1
+    target = _checked_targets(input, target, weight)
     _class_weight(weight, n_classes, input.dim(), dtype=input.dtype)
+    if squeezed and label_smoothing > 0:  # torch adds the (1,) smoothing term in place into the 0-d loss
+        raise RuntimeError("output with shape [] doesn't match the broadcast shape [1]")
     w_b = class_weight()
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0:

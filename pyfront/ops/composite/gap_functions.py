@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from ... import dtypes as dt
 from ... import _warnings
+from ..._C import DisableTorchFunctionSubclass
 from ...autograd import graph
 from ...backends import get_backend
 from ...shape import reads_as_int
 from ...tensor import Tensor, _kind_name
 from ..shell import SHELL, refuse_kernel
+from ..views import alias_view
 from .indexing import add_in_turn, check_slices, out_of_range_in_self, reworded
 
 METHODS = "index_reduce nonzero_static"
@@ -199,7 +201,8 @@ def as_subclass(self: Tensor, cls) -> Tensor:
     if not (isinstance(cls, type) and issubclass(cls, Tensor)):
         raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not "
                         "possible. Make sure your class inherits from Tensor.")
-    out = self.view_as(self)
+    with DisableTorchFunctionSubclass():  # (torch's is no override's business: nor are the reads it makes)
+        out = alias_view(self)  # (torch's alias: an AliasBackward0 node)
     out.__class__ = cls
     return out
 

@@ -322,10 +322,13 @@ def __setitem__(self, index, value) -> None:
     filled = _mask_fill(adv, value)
     if not isinstance(value, Tensor):
         value = _setitem_number(value, self)
+        view._check_autograd_first()  # (index_put_'s or masked_fill_'s, before their kernels' checks)
     elif filled:  # read as one number of x's dtype, on x's device, as torch's masked fill (x[x > 0] = x[0] is
         # no overlap; a cpu value fills a GPU tensor)
+        view._check_autograd_first()
         value = value.to(self.device, self.dtype)
     else:
+        view._check_autograd_first()
         _same_dtype(self, value)
     _refuse_byte_mask_fill(view, adv, value)
     packed, dims = _packed(view, adv)
@@ -681,11 +684,13 @@ def masked_select(input, mask):
     return prim.index(x, _flat_coords(m, len(shape)), tuple(range(len(shape))))
 
 
-def masked_scatter_in_place(self, args, kwargs):
-    """torch's masked_scatter_ expands the mask to self's shape (its expand_inplace) before its checks."""
-    mask = args[0] if args else kwargs.get("mask")
-    if isinstance(mask, Tensor):
-        mask.expand(self.shape)
+def check_source_dtype(input, source):
+    """masked_scatter's refusal of a source of another dtype than input's."""
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            f"masked_scatter: expected self and source to have same dtypes but got"
+            f"{scalar_name(input.dtype)} and {scalar_name(source.dtype)}"
+        )
 
 
 @composite(samples=samples.masked_scatter, grad_fn="MaskedScatterBackward0", saves="mask")
@@ -694,11 +699,7 @@ def masked_scatter(input, mask, source):
     saved_as_torch(mask, by=(input, source))  # torch's kernel saves the mask for both, before its checks
     # torch's order: mask and input broadcast (its expand_outplace), then its masked_scatter_'s dtype checks
     out_shape = broadcast_shapes(mask.shape, input.shape)
-    if source.dtype is not input.dtype:
-        raise RuntimeError(
-            f"masked_scatter: expected self and source to have same dtypes but got"
-            f"{scalar_name(input.dtype)} and {scalar_name(source.dtype)}"
-        )
+    check_source_dtype(input, source)
     if mask.dtype is not dt.bool_:
         raise RuntimeError(
             f"masked_scatter_ only supports boolean masks, but got mask with dtype {scalar_name(mask.dtype)}"

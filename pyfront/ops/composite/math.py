@@ -150,7 +150,11 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1):
     once = input.dtype in (dt.float32, dt.float64) and input.dtype is tensor1.dtype is tensor2.dtype \
         and type(value) in (int, float)
     value_fn = _addcmul_once if once else _addcmul
-    return Formula.apply(value_fn, _addcmul_backward, input, tensor1, tensor2, value)
+    try:
+        return Formula.apply(value_fn, _addcmul_backward, input, tensor1, tensor2, value)
+    except RuntimeError:  # (the product broadcasts first: torch's iterator names input's size first)
+        broadcast_shapes(input.shape, tensor1.shape, tensor2.shape)
+        raise
 
 
 @in_float32

@@ -17,7 +17,8 @@ from ..common import check_fits
 from ..creation import arange, check_storage, tensor as _tensor, zeros
 from ..primitives import reductions as red
 from ..primitives.elementwise import where
-from ..primitives.indexing import nonzero
+from ..dispatch import apply
+from ..primitives.indexing import SEARCHED, nonzero
 from ..primitives.shaping import cat
 from ..on_meta import refuse_on_meta
 from ..registry import composite, node_name
@@ -73,6 +74,8 @@ def _rows(input, dim):
 
 def _lexsort(rows):
     """The stable order of ``rows`` compared column by column (the first column decides first)."""
+    if rows.device.type == "cpu" and not rows.dtype.is_complex:  # (complex: the argsort's refusal below)
+        return apply(red.lexsort_op, rows)  # one kernel, not a sort per column
     n, m = rows.shape
     perm = arange(n, device=rows.device)
     for k in range(m - 1, -1, -1):  # a stable sort by each later column first
@@ -337,6 +340,9 @@ def _search(seq, values, right, out_int32):
     if seq.dtype is not values.dtype:  # torch searches in their common dtype: float8's promotion error
         dt.promote_types(seq.dtype, values.dtype)
     seq, values = seq.detach(), values.detach()
+    if seq.device.type == "cpu" and seq.dtype is values.dtype:  # (another dtype: compared in the common one)
+        found = apply(SEARCHED, seq, values, right=bool(right))
+        return found.to(dt.int32) if out_int32 else found
     n = seq.shape[-1]
     start = zeros(values.shape, dtype=dt.int64, device=seq.device)
     end = start + n

@@ -540,15 +540,27 @@ def _regular(a, x):
     return (a > 0) & (x > 0) & np.isfinite(a) & np.isfinite(x)
 
 
+def _on(taken, method, a, x, *rest):
+    """``method`` of the elements ``taken`` alone (NaN elsewhere): its series and fractions loop until their
+    slowest element converges, so run over every element they would loop for elements whose value another
+    method gives (an x ~ a >> 1 put into the fraction's x >= a). Each element's value is its own."""
+    out = np.full(a.shape, np.nan)
+    if taken.any():
+        out[taken] = method(a[taken], x[taken], *rest)
+    return out
+
+
 def _igammac_inner(a, x, dtype):
     """Q(a, x) by SciPy's choice of method (its uniform asymptotic expansion near x ~ a >> 1 is replaced by
     the series and the fraction, which converge there in more terms to the same value)."""
-    series_p = 1.0 - _igam_series(a, np.where(x < a, x, a), dtype)
-    fraction = _igamc_fraction(a, np.where(x >= a, x, a), dtype)
-    small_x = _igamc_series(a, np.where(x <= 1.1, x, 0.5))
     with np.errstate(divide="ignore"):
         use_p_small = np.where(x <= 0.5, -0.4 / _log(x) < a, x * 1.1 < a)
-    return np.where(x > 1.1, np.where(x < a, series_p, fraction), np.where(use_p_small, series_p, small_x))
+    big = x > 1.1
+    use_p = np.where(big, x < a, use_p_small)
+    series_p = 1.0 - _on(use_p, _igam_series, a, np.where(x < a, x, a), dtype)
+    fraction = _on(big & ~use_p, _igamc_fraction, a, np.where(x >= a, x, a), dtype)
+    small_x = _on(~big & ~use_p, _igamc_series, a, np.where(x <= 1.1, x, 0.5))
+    return np.where(big, np.where(x < a, series_p, fraction), np.where(use_p_small, series_p, small_x))
 
 
 def igammac(a, x):
@@ -562,8 +574,9 @@ def igamma(a, x):
     a64, x64 = np.broadcast_arrays(a.astype(np.float64), x.astype(np.float64))
     ok = _regular(a64, x64)
     a1, x1 = np.where(ok, a64, 1.0), np.where(ok, x64, 1.0)
-    inner = np.where((x1 > 1.0) & (x1 > a1), 1.0 - _igammac_inner(a1, x1, a.dtype),
-                     _igam_series(a1, np.where((x1 > 1.0) & (x1 > a1), 1.0, x1), a.dtype))
+    upper = (x1 > 1.0) & (x1 > a1)
+    inner = np.where(upper, 1.0 - _on(upper, _igammac_inner, a1, x1, a.dtype),
+                     _on(~upper, _igam_series, a1, np.where(upper, 1.0, x1), a.dtype))
     return np.where(ok, inner, _igam_boundary(a64, x64, True)).astype(a.dtype)
 
 

@@ -418,7 +418,7 @@ _EIG = register(OpDef("linalg_eig", "other",
                       lambda a: [(tuple(a.shape[:-1]), dt.to_complex(a.dtype)),
                                  (tuple(a.shape), dt.to_complex(a.dtype))],
                       _eig_np, _eig_vjp, save_output=True, differentiable_outputs=(0, 1),
-                      backward_name="LinalgEigBackward0"))
+                      backward_name="LinalgEigBackward0", extra={"cpu_fallback": True}))
 
 
 def eig(a):

@@ -904,7 +904,10 @@ _div_trunc = binary(
 )
 def _pow_rule(np, x, y):
     if x.dtype.kind == "c":
-        return np.power(x, y)
+        # torch's complex pow is C's cpow, exp(y * log(x)), for every exponent (NumPy multiplies out an
+        # integral one: x ** 4.0 differed in most complex64 results); the exponent complex first, as torch
+        # converts it (a real y times log(x) keeps signed zeros a complex product does not)
+        return np.exp(_c99_product(np, y.astype(x.dtype, copy=False), np.log(x)))
     if x.dtype.kind in "iu":
         # PyTorch's integer pow: 1 and -1 keep their magnitude under a negative exponent, the rest is 0
         # (NumPy raises for negative integer powers)
@@ -922,6 +925,35 @@ def _pow_rule(np, x, y):
         # and inf at -inf (a number exponent of 0.5 is torch's sqrt: see pow)
         r = np.where((y == 0.5) & ((x == 0) | (x == -np.inf)), np.abs(x), r)
     return r.astype(x.dtype, copy=False)
+
+
+def _c99_product(np, z, w):
+    """``z * w`` as C's complex product (Annex G, libgcc's __mulsc3, what cpow multiplies with): where both
+    parts of the plain product are NaN but an operand or a partial product is infinite, the infinity is
+    recovered (cpow(inf + nanj, -3) is 0, not NaN)."""
+    product = z * w
+    lost = np.isnan(product.real) & np.isnan(product.imag)
+    if not lost.any():
+        return product
+    a, b, c, d = (np.broadcast_to(part, product.shape).copy() for part in (z.real, z.imag, w.real, w.imag))
+    partials_infinite = np.isinf(a * c) | np.isinf(b * d) | np.isinf(a * d) | np.isinf(b * c)
+    z_infinite, w_infinite = np.isinf(a) | np.isinf(b), np.isinf(c) | np.isinf(d)
+    recover = lost & (z_infinite | w_infinite | partials_infinite)
+    for inf_side, (p, q), (r, s) in ((z_infinite, (a, b), (c, d)), (w_infinite, (c, d), (a, b))):
+        box = recover & inf_side
+        for part in (p, q):  # the infinite operand's parts boxed to +-1 (finite ones +-0)
+            part[box] = np.copysign(np.isinf(part[box]), part[box])
+        for part in (r, s):  # the other's NaNs to +-0
+            fix = box & np.isnan(part)
+            part[fix] = np.copysign(0, part[fix])
+    only_partials = recover & ~z_infinite & ~w_infinite
+    for part in (a, b, c, d):
+        fix = only_partials & np.isnan(part)
+        part[fix] = np.copysign(0, part[fix])
+    real, imag = np.inf * (a * c - b * d), np.inf * (a * d + b * c)
+    product[recover] = (real + 1j * 0)[recover]
+    product.imag[recover] = imag[recover]
+    return product
 
 
 _pow = binary(
@@ -1844,10 +1876,10 @@ def pow(input, exponent):
         d = dt.result_type(input, exponent)
         if d is input.dtype and (d in dt.HALVES or d.kind == "i"):
             check_fits(exponent, d)  # torch converts such an exponent to the dtype (float32's to double)
-        if (exponent == 0.5 or exponent == -0.5) and d in (dt.float32, dt.float64, dt.bfloat16):
+        if (exponent == 0.5 or exponent == -0.5) and d in _SPECIALISED:
             return _half_power(input.to(d), exponent)
-        if exponent in _STEPS and d in (dt.float32, dt.float64, dt.bfloat16):
-            return _number_power(input.to(d), exponent, _STEPS[exponent])
+        if exponent in _STEPS and d in _SPECIALISED or exponent in _COMPLEX_STEPS and d in dt.COMPLEX:
+            return _number_power(input.to(d), exponent, _STEPS.get(exponent) or _COMPLEX_STEPS[exponent])
     return _pow(input, exponent)
 
 
@@ -1855,6 +1887,11 @@ def pow(input, exponent):
 # 1 / (x * x)), for float32, float64 and bfloat16 (C's pow rounds once: x ** 3 differed in a quarter of
 # float32 results); float16, the other exponents and a tensor exponent take pow (float16's in float32)
 _STEPS = {3: lambda x: mul(mul(x, x), x), -2: lambda x: reciprocal(mul(x, x))}
+# the dtypes whose kernel takes those steps, and sqrt and 1 / sqrt for 0.5 and -0.5; complex ones also x * x
+# for 2 and reciprocal for -1 (their real kernels' pow gives the same there; cpow does not)
+_SPECIALISED = (dt.float32, dt.float64, dt.bfloat16, *dt.COMPLEX)
+_COMPLEX_STEPS = {2: lambda x: mul(x, x), -1: lambda x: reciprocal(x), 0: lambda x: _ones_like(x),
+                  1: lambda x: x.clone()}  # torch's pow fills 1 for 0 and copies for 1 (cpow: 0 ** 0 NaN)
 
 
 def _half_power(input, exponent):
@@ -1870,6 +1907,11 @@ def _half_power(input, exponent):
     return _number_power(input, exponent, rsqrt)
 
 
+def _ones_like(x):
+    from ..creation import ones_like
+    return ones_like(x)
+
+
 def _number_power(input, exponent, kernel):
     """``input ** exponent`` (a number) computed as torch's kernel does, by ``kernel(input)``; the gradient
     is pow's."""
@@ -1880,8 +1922,16 @@ def _number_power(input, exponent, kernel):
 
 @records("PowBackward0")
 def _differentiable_number_power(input, exponent, kernel):
-    # torch's pow_backward: g * (y * x ** (y - 1)), the power a number power again (1 / sqrt for 0.5)
-    return Formula.apply(kernel, lambda g, x: mul(g, mul(pow(x, exponent - 1), exponent)), input)
+    return Formula.apply(kernel, lambda g, x: _number_power_backward(g, x, exponent), input)
+
+
+def _number_power_backward(g, x, exponent):
+    """torch's pow_backward: ``g * conj(y * x ** (y - 1))``, the power a number power again (1 / sqrt for
+    0.5), zeros for ``y == 0``."""
+    if exponent == 0:
+        return zeros_like_grad(g)
+    derivative = mul(pow(x, exponent - 1), exponent)
+    return mul(g, derivative.conj() if derivative.dtype in dt.COMPLEX else derivative)
 
 
 # the public functions that are their op's own function for operands the op's fold takes (see binary);

@@ -455,3 +455,27 @@ def argwhere(input):
     from .elementwise import relaid
     out = apply(NONZERO, input)
     return relaid(out, (1, out.shape[0]))
+
+
+def _searched_np(np, seq, values, right):
+    """PyTorch's binary search of each of ``values`` in ``seq`` (its rows along the last dim), in one kernel.
+    A sorted row without NaN has one partition point, which NumPy's search finds; any other row (unsorted,
+    NaN) gets PyTorch's own steps, ceil(log2(n + 1)) rounds of ``!(mid >= v)`` (right: ``!(mid > v)``)."""
+    n = seq.shape[-1]
+    if seq.ndim == 1 and not (seq[1:] < seq[:-1]).any() and not (seq != seq).any():
+        return np.searchsorted(seq, values, side="right" if right else "left").astype(np.int64)
+    start = np.zeros(values.shape, np.int64)
+    end = start + n
+    for _ in range(n.bit_length()):
+        mid = start + (end - start) // 2
+        safe = np.minimum(mid, max(n - 1, 0))
+        mid_val = seq[safe] if seq.ndim == 1 else np.take_along_axis(seq, safe, -1)
+        go_right = ~(mid_val > values) if right else ~(mid_val >= values)
+        active = start < end
+        start, end = np.where(active & go_right, mid + 1, start), np.where(active & ~go_right, mid, end)
+    return start
+
+
+# searchsorted's cpu kernel (composite/sets.py runs the same search as whole-tensor steps on other devices)
+SEARCHED = register(OpDef("searchsorted", "other", lambda seq, values, right: [(values.shape, dt.int64)],
+                          _searched_np, None, arity=2))

@@ -139,6 +139,77 @@ def col2im(cols, output_size: tuple, kernel_size: tuple, dilation: tuple, paddin
 # nodes and a host sync. Both compute what that composite computes, step by step (the picked scores
 # negated, times a 0/1 weight that drops ignore_index, summed, divided by the summed weights), so its
 # numbers are the composite's, bit for bit. Each is the other's VJP, as in torch (double backward).
+# torch's nll_loss kernels (2-d and nll_loss2d) sum their terms in a cascade, not pairwise: 8 partial sums;
+# a kept term (its target not ignore_index) at linear index i goes into the first, and where i is divisible
+# by W ** (j + 1) (W = 16 below 2 ** 40 terms) the first j + 1 pass their sums up a level; the levels are
+# added in order at the end. Each partial sum starts at +0.0, so none is ever -0.0 (a -0.0 term adds as +0.0).
+def _sequential(np, values):
+    """values[0] + values[1] + ... in their order and dtype (+0.0 for none)."""
+    return np.add.accumulate(values)[-1] if len(values) else values.dtype.type(0)
+
+
+def _cascade_width(count: int) -> int:
+    return 1 << max(4, (count - 1).bit_length() // 8)  # (CeilLog2(count) / 8 levels)
+
+
+def _every_term_cascade(np, terms):
+    """The cascade when every term is kept: each level's groups are whole runs of W (a training step's)."""
+    width = _cascade_width(terms.size)
+    values, out = terms[1:], terms.dtype.type(0)
+    for _ in range(7):  # the first seven levels: whole runs pass their sums on, the rest is the level's sum
+        whole = len(values) // width * width
+        if whole < len(values):
+            out = out + _sequential(np, values[whole:])
+        if not whole:
+            return out + terms[0]
+        values = np.add.accumulate(values[:whole].reshape(-1, width), axis=1)[:, -1]
+    values = values.copy()  # the top level: term 0, then what the seventh passed on
+    values[0] = terms[0] + values[0]
+    return out + _sequential(np, values)
+
+
+def _group_sums(np, values, ends):
+    """The sequential sum of each run of ``values`` that ends (inclusive) at each of ``ends``."""
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    lengths = ends - starts + 1
+    width = int(lengths.max())
+    if width * len(ends) > 4 * len(values) + 64:  # runs of very different lengths: one at a time
+        return np.array([_sequential(np, values[a:b + 1]) for a, b in zip(starts, ends)], values.dtype)
+    padded = np.zeros((len(ends), width), values.dtype)  # (trailing +0.0s add nothing to a sum not -0.0)
+    rows = np.repeat(np.arange(len(ends)), lengths)
+    padded[rows, np.arange(len(values)) - np.repeat(starts, lengths)] = values
+    return np.add.accumulate(padded, axis=1)[:, -1]
+
+
+def _kept_terms_cascade(np, terms, index, count):
+    """The cascade over the terms at linear indices ``index`` (an ignored term passes nothing on)."""
+    width, levels = _cascade_width(count), []
+    for level in range(7):
+        step = width ** (level + 1)
+        if not len(index) or index[-1] < step:  # at most index 0 passes on, straight to the top level
+            keep = 1 if len(index) and index[0] == 0 else 0
+            levels.append(_sequential(np, terms[keep:]))
+            terms = terms[:keep]
+            break
+        ends = np.flatnonzero(index % step == 0)
+        last = ends[-1] + 1 if len(ends) else 0
+        levels.append(_sequential(np, terms[last:]))
+        terms, index = (_group_sums(np, terms[:last], ends), index[ends]) if last else (terms[:0], index[:0])
+    out = terms.dtype.type(0)
+    for partial in levels:
+        out = out + partial
+    return out + _sequential(np, terms)
+
+
+def nll_cascade_sum(np, terms, kept=None):
+    """torch's nll_loss sum of ``terms`` in their linear order, the ones where ``kept`` is False skipped."""
+    terms = np.add(terms.reshape(-1), terms.dtype.type(0))  # (-0.0 + 0 is +0.0)
+    if kept is None:
+        return _every_term_cascade(np, terms) if terms.size else terms.dtype.type(0)
+    index = np.flatnonzero(kept.reshape(-1))
+    return _kept_terms_cascade(np, terms[index], index, terms.size)
+
+
 def _nll_weights(np, target, ignore_index, dtype):
     """The rows' 0/1 weights (0 where target == ignore_index) and their class indices (0 there)."""
     ignored = target == ignore_index
@@ -157,7 +228,7 @@ def _nll_np(np, logp, target, ignore_index, reduction):
         losses = np.negative(logp[np.arange(len(target)), target])
         if reduction == "none":
             return losses
-        total = np.add.reduce(losses, 0)
+        total = nll_cascade_sum(np, losses)
         return np.asarray(total if reduction == "sum" else total / logp.dtype.type(len(target)))
     w, safe = _nll_weights(np, target, ignore_index, logp.dtype)
     bad = np.logical_and(w, np.logical_or(target < 0, target >= n_classes))
@@ -167,7 +238,7 @@ def _nll_np(np, logp, target, ignore_index, reduction):
     losses = np.where(w, np.negative(np.take_along_axis(logp, safe[:, None], 1)[:, 0]) * w, 0)
     if reduction == "none":
         return losses
-    total = np.add.reduce(losses, 0)
+    total = nll_cascade_sum(np, losses, w != 0)
     return np.asarray(total if reduction == "sum" else total / np.add.reduce(w, 0))
 
 
@@ -205,3 +276,16 @@ _nll_backward = register(OpDef(
     lambda c, gg: (apply(nll_loss_forward, gg, c.inputs[1], ignore_index=c.attrs["ignore_index"],
                          reduction=c.attrs["reduction"]), None),
     arity=2, save=(1,), backward_name="NllLossBackwardBackward0", extra={"cpu_fallback": True}))
+
+
+def _nll_sum_np(np, terms, kept):
+    return np.asarray(nll_cascade_sum(np, terms, kept))
+
+
+# the sum of the composite nll_loss's terms on the host (class weights, 1-d or 3-d and up scores, 16-bit
+# floats), in the order of torch's kernel (above)
+nll_sum = register(OpDef(
+    "nll_sum", "other", lambda terms, kept: [((), terms.dtype)], _nll_sum_np,
+    lambda c, g: (g.expand(c.input_shapes[0]), None), arity=2, backward_name="SumBackward0",
+    # float16/bfloat16 terms as they are: torch's kernel keeps its partial sums in the input's dtype
+    takes_halves=True, extra={"cpu_fallback": True}))

@@ -109,6 +109,31 @@ def _exclusive_products(x, dim):
     return before * after
 
 
+def _exclusive_products_over(x, dims):
+    """_exclusive_products along several ``dims`` at once (moved last and flattened into one)."""
+    if len(dims) == 1:
+        return _exclusive_products(x, dims[0])
+    order = [d for d in range(x.dim()) if d not in dims] + list(dims)
+    moved = x.permute(*order)
+    flat = moved.reshape(tuple(moved.shape[:x.dim() - len(dims)]) + (-1,))
+    excl = _exclusive_products(flat, flat.dim() - 1).reshape(moved.shape)
+    return excl.permute(*[order.index(d) for d in range(x.dim())])
+
+
+def _by_zeros(x, with_zeros, without, without_first=False):
+    """PyTorch's choice of a gradient formula by whether ``x`` holds a zero (two thunks). On the cpu, with no
+    graph of the gradient to record, the test is read on the host and one formula runs (the values the
+    select gives); else (a GPU: no read-back; a vmap: a test per sample; a graph: through both, its nodes
+    made in the order given, as a double backward adds its NaN in that order) both run and a select picks."""
+    zero_any = (x == 0).any()
+    if x._storage.device.type == "cpu" and not is_grad_enabled() and not _DUAL[0] and not zero_any._batched:
+        return with_zeros() if zero_any.item() else without()
+    if without_first:
+        plain = without()
+        return where(zero_any, with_zeros(), plain)
+    return where(zero_any, with_zeros(), without())
+
+
 def _prod_vjp(c, g):
     # PyTorch's choice, kept where it matters (inf entries): out / x while the input holds no zero
     # anywhere, else the exclusive products; a full product with two zeros or more has gradient 0
@@ -117,18 +142,9 @@ def _prod_vjp(c, g):
     dims = c.attrs["dims"]
     if x.dim() == 0 or x.numel() == 0:
         return (g.expand(c.input_shapes[0]),)
-    zero = x == 0
-    if len(dims) == 1:
-        excl = _exclusive_products(x, dims[0])
-    else:  # the reduced dims, moved last and flattened into one
-        order = [d for d in range(x.dim()) if d not in dims] + list(dims)
-        moved = x.permute(*order)
-        flat = moved.reshape(tuple(moved.shape[:x.dim() - len(dims)]) + (-1,))
-        excl = _exclusive_products(flat, flat.dim() - 1).reshape(moved.shape)
-        excl = excl.permute(*[order.index(d) for d in range(x.dim())])
-    grad = g * where(zero.any(), excl, out / x)
+    grad = g * _by_zeros(x, lambda: _exclusive_products_over(x, dims), lambda: out / x)
     if len(dims) == x.dim() and not is_grad_enabled():
-        grad = where(zero.sum() > 1, 0.0, grad)
+        grad = where((x == 0).sum() > 1, 0.0, grad)
     return (iterated(grad, g, out, x),)  # laid out as torch's grad * (result / input)
 
 
@@ -466,7 +482,12 @@ def _cumprod_vjp(c, g):
     if x.numel() <= 1 or x.shape[dim] == 1:
         return (g,)
     w = g * out
-    plain = apply(_cumsum, w, dim=dim, reverse=True) / x
+    return (_by_zeros(x, lambda: _cumprod_grad_with_zeros(x, g, w, dim),
+                      lambda: apply(_cumsum, w, dim=dim, reverse=True) / x, without_first=True),)
+
+
+def _cumprod_grad_with_zeros(x, g, w, dim):
+    """cumprod's gradient where the input holds a zero (``w``: g * out), by the rule above."""
     zero = x == 0
     count = cumsum(zero, dim)
     before, first, run = count == 0, zero & (count == 1), count == 1
@@ -474,7 +495,7 @@ def _cumprod_vjp(c, g):
     tail = apply(_cumprod, where(run & ~first, x, 1.0), dim=dim, reverse=False)
     prefix = apply(_prod, where(before, x, 1.0), dims=(dim,), keepdim=True)
     at_zero = prefix * (g * tail * run).sum(dim, keepdim=True)
-    return (where(zero.any(), grad_before + where(first, at_zero, 0.0), plain),)
+    return grad_before + where(first, at_zero, 0.0)
 
 
 def _cumsum_vjp(c, g):
@@ -536,6 +557,16 @@ def _argsort_np(np, x, dim, descending):
 
 _argsort = register(OpDef("argsort", "other", lambda x, dim, descending: [(x.shape, dt.int64)], _argsort_np,
                           None, torch_name="argsort", samples=samples.argsort))
+
+
+def _lexsort_np(np, rows):
+    """The stable order of ``rows`` (n, m) compared column by column, the first deciding first (NaN last, -0.0
+    and 0.0 equal, as the stable argsort's): NumPy's lexsort takes its last key first."""
+    return np.lexsort(rows.T[::-1]) if rows.shape[1] else np.arange(rows.shape[0])
+
+
+# unique(dim=...)'s row order on the cpu in one kernel (composite/sets.py: a stable argsort per column elsewhere)
+lexsort_op = register(OpDef("lexsort", "other", lambda rows: [((rows.shape[0],), dt.int64)], _lexsort_np, None))
 
 
 def _torch_order_np(np, x, dim, how, k, descending, sorted_):

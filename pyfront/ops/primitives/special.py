@@ -200,23 +200,46 @@ def _bessel_np(np, x, order, scaled=False):
     with np.errstate(all="ignore"):
         ax = np.abs(x)
         small = np.where(ax <= 30, ax, 0.0)
-        term = (small / 2) ** order / math.factorial(order)
-        total = term.copy()
-        for k in range(1, 130):
-            term = term * (small / 2) ** 2 / (k * (k + order))
-            total = total + term
+        total = _bessel_power_series(np, small, order)
         if scaled:
             total = total * np.exp(-small)
-        big = np.where(ax > 30, ax, 31.0)
-        mu = 4.0 * order * order
-        t = np.ones_like(ax)
-        series = t.copy()
-        for k in range(1, 40):
-            t = t * -(mu - (2 * k - 1) ** 2) / (k * 8 * big)
-            series = series + t
-        asym = (1 if scaled else np.exp(ax)) * series / np.sqrt(2 * np.pi * ax)
+        far = ~(ax <= 30)  # (NaN too)
+        asym = np.zeros_like(ax)
+        if far.any():
+            asym[far] = _bessel_asymptotic(np, ax[far], order, scaled)
         out = np.where(ax <= 30, total, asym)
         return np.where(x < 0, -out, out) if order else out
+
+
+def _bessel_power_series(np, small, order):
+    """sum (small/2)^(2k+order) / (k! (k+order)!) for k < 130, in that order of additions. The loop stops
+    once no later term can change any total: every term is 0, or below a quarter of its total's ulp
+    (< total 2^-54, which rounds away) while the terms at least halve from there on (tested every 4th term:
+    the terms after that one add nothing either)."""
+    quarter_square = (small / 2) ** 2
+    term = (small / 2) ** order / math.factorial(order)
+    total = term.copy()
+    for k in range(1, 130):
+        term = term * quarter_square / (k * (k + order))
+        total = total + term
+        if k % 4:
+            continue
+        halving = quarter_square <= (k + 1) * (k + 1 + order) / 2
+        if np.all((term == 0) | ((term < total * 2.0 ** -54) & halving)):
+            break
+    return total
+
+
+def _bessel_asymptotic(np, ax, order, scaled):
+    """A&S 9.7.1's asymptotic series (40 terms) for |x| past 30 (NaN and inf too)."""
+    big = np.where(ax > 30, ax, 31.0)
+    mu = 4.0 * order * order
+    t = np.ones_like(ax)
+    series = t.copy()
+    for k in range(1, 40):
+        t = t * -(mu - (2 * k - 1) ** 2) / (k * 8 * big)
+        series = series + t
+    return (1 if scaled else np.exp(ax)) * series / np.sqrt(2 * np.pi * ax)
 
 
 # -- inverse hyperbolic functions --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from ....dtypes import round_float32
 from ..layout import I32_MAX, I32_MIN, _RANGE_ERROR, store_expr, truth, wgsl_type
 from ..runtime import f16_bits, specialise
 from ..strides import MAX_DIMS, broadcast_strides, coalesce, peel
+from . import complex as cx
 
 NAMES = "abc"
 SCALARS = ("s0", "s1", "s2", "s3")
@@ -29,6 +30,8 @@ def expression(op, attrs, ctype: str) -> tuple[str, tuple]:
     a dict by scalar kind ("f", "i", "u"), or a function of (attrs, ctype) returning either of
     those or (expression, scalar values): the expression reads them as s0, s1, ... of ``ctype``."""
     expr, scalars = op.wgsl, ()
+    if ctype == cx.COMPLEX:
+        return cx.expression(op)
     if callable(expr):
         expr = expr(attrs, ctype)
         if isinstance(expr, tuple):
@@ -134,6 +137,8 @@ def plan(op, dtypes, attrs, out_dtype):
     widen = not native and (ctype == "f16" or any(d.name == "float16" for d in dtypes))
     if ctype == "f16" and not native:
         ctype = "f32"
+    if op.name == "to_copy" and cx.COMPLEX in (ctype, wgsl_type(out_dtype)):
+        return (*cx.cast(ctype, out_dtype), out_dtype.kind == "b", widen)
     expr, scalars = expression(op, attrs, ctype)
     bool_expr = op.extra.get("dtype_rule") == "bool" or (op.name == "to_copy" and out_dtype.kind == "b")
     if op.name == "to_copy" and out_dtype.kind == "b":

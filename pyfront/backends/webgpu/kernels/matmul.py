@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import math
 
-from ....dtypes import float32
+from ....dtypes import complex64, float32
 from ...storage import Layout, dense
 from ..layout import gpu_itemsize, wgsl_type
 from ..runtime import WORKGROUP, specialise
 from . import launcher
 from .. import fusion
+from .complex import matmul as complex_matmul
 from .elementwise import run_elementwise
 from .reduce import SERIAL_MAX, fold
 
@@ -65,6 +66,9 @@ def _folded(backend, full, operands, storage, dtype):
 def matmul(backend, op, inputs, attrs, out_meta):
     a, b = inputs
     ((shape, dtype),) = out_meta
+    if dtype is complex64:
+        return [complex_matmul(backend, lambda x, y, s: matmul(backend, op, [x, y], attrs, [(s, float32)])[0],
+                               a, b, shape)]
     storage = backend.allocate(math.prod(shape), dtype)
     batch = shape[0] if len(shape) == 3 else 1
     m, n, k = a.shape[-2], b.shape[-1], a.shape[-1]

@@ -10,7 +10,7 @@ from ..runtime import WORKGROUP, specialise
 from ..strides import TooManyDims, coalesce
 from . import launcher
 from .. import fusion
-from ....dtypes import float32, int32, uint8
+from ....dtypes import complex64, float32, int32, uint8
 
 # Outputs that fold at most this many elements get one thread each (reduce_serial.wgsl): where a
 # workgroup of WORKGROUP threads would load at most one element each, its tree of log2(WORKGROUP)
@@ -41,8 +41,10 @@ _ZERO_KEY = (f"select(0u, select(j << 1u, ({_LANE_RANK} << 28u) | ((j >> 3u) << 
 
 # op -> kind of accumulator -> (identity, combine)
 _FOLDS = {
-    "sum": {"f": ("0.0", "acc + v"), "i": ("0i", "acc + v"), "u": ("0u", "acc + v")},
-    "prod": {"f": ("1.0", "acc * v"), "i": ("1i", "acc * v"), "u": ("1u", "acc * v")},
+    "sum": {"f": ("0.0", "acc + v"), "i": ("0i", "acc + v"), "u": ("0u", "acc + v"),
+            "v": ("0.0", "acc + v")},  # (complex64: vec2<f32>, its parts summed apart, as torch's)
+    "prod": {"f": ("1.0", "acc * v"), "i": ("1i", "acc * v"), "u": ("1u", "acc * v"),
+             "v": ("vec2<f32>(1.0, 0.0)", "cmul(acc, v)")},
     "amax": {
         "f": (_NEG_INF, _NAN_MAX),
         "i": ("-2147483647i - 1i", "max(acc, v)"),
@@ -110,7 +112,7 @@ def fold(backend, name, x, dims, storage, dtype):
     acc_type = "u32" if logical or name == "zero_key" else ("f32" if in_type[0] == "f" else in_type)
     chunks = max(1, n // CHUNK) if n > SERIAL_MAX else 1
     if chunks > 1:  # two passes: partial folds of CHUNK elements, then a fold of the partials
-        partial_dtype = {"f32": float32, "i32": int32, "u32": uint8}[acc_type]
+        partial_dtype = {"f32": float32, "i32": int32, "u32": uint8, "vec2<f32>": complex64}[acc_type]
         partial = backend.allocate(m * chunks, partial_dtype)
         _launch(
             backend,

@@ -16,6 +16,8 @@ SEGMENT = 16  # elements each invocation of scan.wgsl folds
 BLOCK = WORKGROUP * SEGMENT  # elements one workgroup scans
 
 _FOLDS = {"cumsum": ("0", "acc + v"), "cumprod": ("1", "acc * v")}
+# complex64's (vec2<f32>)
+_COMPLEX_FOLDS = {"cumsum": ("0.0", "acc + v"), "cumprod": ("vec2<f32>(1.0, 0.0)", "cmul(acc, v)")}
 
 
 def row_params(x, dim: int | None) -> tuple[int, int, dict]:
@@ -59,7 +61,7 @@ def scan_into(backend, name, x, dim, reverse, storage):
         return
     in_type = wgsl_type(x.dtype)
     acc_type = "f32" if in_type[0] == "f" else in_type  # float16 accumulates in float32
-    identity, combine = _FOLDS[name]
+    identity, combine = _COMPLEX_FOLDS[name] if in_type == "vec2<f32>" else _FOLDS[name]
     subs = dict(enable="enable f16;" if in_type == "f16" else "", in_type=in_type, acc_type=acc_type,
                 identity=f"{acc_type}({identity})", combine=combine, SEGMENT=SEGMENT, BLOCK=BLOCK)
     dst = (storage.data, 0, storage.nbytes)

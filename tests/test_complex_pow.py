@@ -1,0 +1,62 @@
+"""Complex powers as torch's: C's cpow, exp(y * log(x)) with C's complex product, for a tensor exponent and
+every number exponent torch's kernel does not specialise (NumPy multiplied out integral exponents); 0 fills
+1 and 1 copies (cpow gives NaN for 0 ** 0 and -4e-08+1j for 1j ** 1); 0.5, -0.5, -1, 2 are sqrt, rsqrt,
+reciprocal and a product; the gradient of a number power is torch's pow_backward, conjugated."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import pyfront
+
+_VALUES = [0, -0.0, 1, -1, 2.5, -3.25, np.inf, -np.inf, np.nan, 1e-30, 1e30]
+_SPECIAL = [complex(a, b) for a in _VALUES for b in _VALUES]
+
+
+def _inputs(dtype):
+    rs = np.random.RandomState(1)
+    return np.concatenate([_SPECIAL, rs.randn(300) + 1j * rs.randn(300)]).astype(dtype)
+
+
+def _differing(expected, actual):
+    e, a = expected.numpy(), actual.numpy()
+    e, a = e.view(e.real.dtype), a.view(a.real.dtype)
+    same = ((e == a) & (np.signbit(e) == np.signbit(a))) | (np.isnan(e) & np.isnan(a))
+    return int((~same).sum())
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+@pytest.mark.parametrize("exponent", [0, 1, 0.0, 1.0, 0.5, 1.5, 0.25, 4.0, 7.0, -3.0, 2 + 1j, -1j])
+def test_tensor_to_a_number_power(dtype, exponent):
+    z = _inputs(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert _differing(torch.tensor(z) ** exponent, pyfront.tensor(z) ** exponent) == 0
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+@pytest.mark.parametrize("exponent", [0.0, 1.0, 2.0, 4.0, -3.0, 0.5, 2 + 1j])
+def test_tensor_to_a_tensor_power(dtype, exponent):
+    z = _inputs(dtype)
+    w = np.full(z.shape, exponent, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert _differing(torch.tensor(z) ** torch.tensor(w), pyfront.tensor(z) ** pyfront.tensor(w)) == 0
+
+
+@pytest.mark.parametrize("exponent", [0, 1, 2, 3, -1, -2, 0.5, -0.5, 1.5, 4.0, 2 + 1j])
+def test_number_power_gradient_is_torchs(exponent):
+    rs = np.random.RandomState(0)
+    z = rs.randn(6) + 1j * rs.randn(6)
+    z[0] = 0
+    results = []
+    for lib in (torch, pyfront):
+        x = lib.tensor(z, requires_grad=True)
+        y = x ** exponent
+        (y * lib.tensor(np.arange(1, 7) * (1 - 2j))).real.sum().backward()
+        results.append((y.detach().numpy(), x.grad.numpy(), type(y.grad_fn).__name__))
+    (ty, tg, tnode), (py, pg, pnode) = results
+    np.testing.assert_allclose(py, ty, rtol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(pg, tg, rtol=1e-12, equal_nan=True)
+    assert pnode == tnode
