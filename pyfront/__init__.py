@@ -113,9 +113,12 @@ from .ops import argcheck as _argcheck  # noqa: E402
 # PyTorch's TypeErrors for a non-Tensor input or a non-dtype dtype, on every public function
 _argcheck.install(globals(), [n for n in list(globals()) if not n.startswith("_")])
 _argcheck.install(Tensor, [n for n in vars(Tensor) if not n.startswith("__")], method=True)
-_special = {f"special_{n}": getattr(special, n) for n in special.__all__}  # torch's names: special_i1()
-_argcheck.install(_special, list(_special))
-vars(special).update({n[len("special_"):]: fn for n, fn in _special.items()})
+# torch.special's, torch.fft's and torch.linalg's by the names torch's parser gives them: special_i1(),
+# fft_fft(), linalg_inv()
+for _space, _prefix in ((special, "special_"), (fft, "fft_"), (linalg, "linalg_")):
+    _named = {_prefix + n: getattr(_space, n) for n in _space.__all__}
+    _argcheck.install(_named, list(_named))
+    vars(_space).update({n[len(_prefix):]: fn for n, fn in _named.items()})
 _argcheck.install(nn.functional.__dict__, [n for n in vars(nn.functional) if not n.startswith("_")],
                   prefix="F.")
 
@@ -144,8 +147,11 @@ from .ops import outarg as _outarg  # noqa: E402
 
 _outarg.install(globals())
 _outarg.install(vars(nn.functional), _outarg.F_TAKES_OUT)
-_outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")])
-_outarg.install(vars(fft), [n for n in fft.__all__ if not n.endswith("shift")])  # (every transform, freqs)
+# (named in their messages as torch's parser names them: special_erf(), fft_fft())
+_outarg.install(vars(special), [n for n in special.__all__ if n not in ("softmax", "log_softmax")],
+                "special_")
+_outarg.install(vars(fft), [n for n in fft.__all__ if not n.endswith("shift")], "fft_")  # (transforms, freqs)
+_outarg.install(vars(linalg), _outarg.LINALG_TAKES_OUT)
 
 # ``__torch_function__`` on every public function, outside every other wrapper (overrides.py); Tensor's own
 # methods get dispatching twins on a subclass that dispatches

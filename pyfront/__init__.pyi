@@ -140,7 +140,7 @@ def abs(input, *, out=None):
     """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def abs_(input):
-    """In-place ``abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``abs``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def absolute(input, *, out=None):
     """Elementwise ``abs``, as ``torch.abs``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -149,13 +149,13 @@ def acos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def acos_(input):
-    """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``acos``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def acosh(input, *, out=None):
     """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def acosh_(input):
-    """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``acosh``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """1-d adaptive average pooling to ``output_size``. (pyfront.nn.functional.pooling.adaptive_avg_pool1d)"""
@@ -242,25 +242,25 @@ def arccos(input, *, out=None):
     """Elementwise ``acos``, as ``torch.acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arccos_(input):
-    """In-place ``acos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``acos``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def arccosh(input, *, out=None):
     """Elementwise ``acosh``, as ``torch.acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arccosh_(input):
-    """In-place ``acosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``acosh``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def arcsin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arcsin_(input):
-    """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``asin``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def arcsinh(input, *, out=None):
     """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arcsinh_(input):
-    """In-place ``asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``asinh``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def arctan(input, *, out=None):
     """Elementwise ``atan``, as ``torch.atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -270,13 +270,13 @@ def arctan2(input, other, *, out=None):
     pyfront.ops.primitives.elementwise.binary)"""
 
 def arctan_(input):
-    """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``atan``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def arctanh(input, *, out=None):
     """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def arctanh_(input):
-    """In-place ``atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``atanh``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def are_deterministic_algorithms_enabled() -> builtins.bool:
     """As ``torch.are_deterministic_algorithms_enabled``.
@@ -304,9 +304,10 @@ def as_strided(input, size, stride, storage_offset=None):
     ``torch.as_strided``; refuses, with PyTorch's RuntimeError and text, strides of another length, a
     negative stride or offset, and a view reaching past the storage. (pyfront.ops.views.as_strided)"""
 
-def as_strided_(self, size, stride, storage_offset=None):
+def as_strided_(input, size, stride, storage_offset=None):
     """``self`` becomes ``self.as_strided(size, stride, storage_offset)`` in place, as
-    ``torch.Tensor.as_strided_`` (the same checks; AsStridedBackward1). (pyfront.ops.views.as_strided_)"""
+    ``torch.Tensor.as_strided_`` (the same checks; AsStridedBackward1). (made by
+    pyfront.ops.methods._as_torch_function)"""
 
 def as_strided_copy(input: Tensor, size, stride, storage_offset=None, *, out=None) -> Tensor:
     """A copy of ``input.as_strided(size, stride, storage_offset)``.
@@ -331,13 +332,13 @@ def asin(input, *, out=None):
     """Elementwise ``asin``, as ``torch.asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def asin_(input):
-    """In-place ``asin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``asin``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def asinh(input, *, out=None):
     """Elementwise ``asinh``, as ``torch.asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def asinh_(input):
-    """In-place ``asinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``asinh``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def atan(input, *, out=None):
     """Elementwise ``atan``, as ``torch.atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -347,13 +348,13 @@ def atan2(input, other, *, out=None):
     pyfront.ops.primitives.elementwise.binary)"""
 
 def atan_(input):
-    """In-place ``atan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``atan``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def atanh(input, *, out=None):
     """Elementwise ``atanh``, as ``torch.atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def atanh_(input):
-    """In-place ``atanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``atanh``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def atleast_1d(*tensors):
     """``tensors`` as views with at least 1 dim, as ``torch.atleast_1d``.
@@ -503,7 +504,7 @@ def ceil(input, *, out=None):
     """Elementwise ``ceil``, as ``torch.ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def ceil_(input):
-    """In-place ``ceil``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``ceil``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def celu(input, alpha=1.0):
     """``torch.celu``. (pyfront.functional_aliases.celu)"""
@@ -538,19 +539,19 @@ def clamp(input, min=None, max=None, *, out=None):
     (pyfront.ops.primitives.elementwise.clamp)"""
 
 def clamp_(input, min=None, max=None):
-    """In-place ``clamp``. (pyfront.ops.primitives.elementwise.clamp)"""
+    """In-place ``clamp``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def clamp_max(input, max, *, out=None):
     """As ``torch.clamp_max``. (pyfront.ops.primitives.elementwise.clamp_max)"""
 
 def clamp_max_(input, max):
-    """In-place ``clamp_max``. (pyfront.ops.primitives.elementwise.clamp_max)"""
+    """In-place ``clamp_max``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def clamp_min(input, min, *, out=None):
     """As ``torch.clamp_min``. (pyfront.ops.primitives.elementwise.clamp_min)"""
 
 def clamp_min_(input, min):
-    """In-place ``clamp_min``. (pyfront.ops.primitives.elementwise.clamp_min)"""
+    """In-place ``clamp_min``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def clear_autocast_cache() -> None:
     """Nothing is cached between ops here. (pyfront.amp.state.clear_autocast_cache)"""
@@ -560,7 +561,7 @@ def clip(input, min=None, max=None, *, out=None):
     (pyfront.ops.primitives.elementwise.clamp)"""
 
 def clip_(input, min=None, max=None):
-    """In-place ``clamp``. (pyfront.ops.primitives.elementwise.clamp)"""
+    """In-place ``clamp``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def clone(input, *, memory_format=None):
     """As ``torch.clone``. (pyfront.ops.primitives.elementwise.clone)"""
@@ -611,8 +612,8 @@ def conj_physical(input: Tensor, *, out=None) -> Tensor:
     """The complex conjugate, a new tensor (a real tensor's is itself), as ``torch.conj_physical``.
     (pyfront.ops.composite.complex_numbers.conj_physical)"""
 
-def conj_physical_(input: Tensor) -> Tensor:
-    """In-place ``conj_physical``. (pyfront.ops.composite.complex_numbers.conj_physical)"""
+def conj_physical_(input: Tensor):
+    """In-place ``conj_physical``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def constant_pad_nd(input, pad, value=0):
     """``torch.constant_pad_nd``: ``F.pad(input, pad, "constant", value)``.
@@ -696,13 +697,13 @@ def cos(input, *, out=None):
     """Elementwise ``cos``, as ``torch.cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def cos_(input):
-    """In-place ``cos``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``cos``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def cosh(input, *, out=None):
     """Elementwise ``cosh``, as ``torch.cosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def cosh_(input):
-    """In-place ``cosh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``cosh``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
     """``torch.cosine_embedding_loss``: 1 - cos(x1, x2) where ``target`` is 1, max(0, cos - margin) where
@@ -751,7 +752,7 @@ def deg2rad(input, *, out=None):
     """Degrees to radians, as ``torch.deg2rad``. (pyfront.ops.composite.elementary.deg2rad)"""
 
 def deg2rad_(input):
-    """In-place ``deg2rad``. (pyfront.ops.composite.elementary.deg2rad)"""
+    """In-place ``deg2rad``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def det(input):
     """The determinant, as ``torch.det``. (pyfront.linalg.legacy.det)"""
@@ -759,8 +760,8 @@ def det(input):
 def detach(input):
     """``input.detach()``: the same data, cut off from the graph. (pyfront.old_functions.detach)"""
 
-def detach_(self):
-    """As ``torch.detach_``. (pyfront.tensor.Tensor.detach_)"""
+def detach_(input):
+    """As ``torch.detach_``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def detach_copy(input: Tensor, *, out=None) -> Tensor:
     """A copy of ``input.detach()``. (torch's result claims requires_grad and fails on backward; pyfront's
@@ -896,13 +897,13 @@ def erf(input, *, out=None):
     """Elementwise ``erf``, as ``torch.erf``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def erf_(input):
-    """In-place ``erf``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``erf``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def erfc(input, *, out=None):
     """Elementwise ``erfc``, as ``torch.erfc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def erfc_(input):
-    """In-place ``erfc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``erfc``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def erfinv(input, *, out=None):
     """Elementwise ``erfinv``, as ``torch.erfinv``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -914,10 +915,10 @@ def exp2(input, *, out=None):
     """Elementwise ``exp2``, as ``torch.exp2``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def exp2_(input):
-    """In-place ``exp2``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``exp2``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def exp_(input):
-    """In-place ``exp``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``exp``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def expand(input, *sizes, size=None, implicit=False):
     """As ``torch.expand``. (pyfront.ops.views.expand)"""
@@ -930,7 +931,7 @@ def expm1(input, *, out=None):
     """Elementwise ``expm1``, as ``torch.expm1``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def expm1_(input):
-    """In-place ``expm1``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``expm1``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.eye``. (pyfront.ops.creation.eye)"""
@@ -970,14 +971,14 @@ def fill(input, value):
     """A new tensor of ``input``'s shape, dtype and device filled with ``value`` (a number or a 0-d
     tensor). (pyfront.old_functions.fill)"""
 
-def fill_(self, value):
-    """As ``torch.fill_``. (pyfront.ops.methods._fill_)"""
+def fill_(input, value):
+    """As ``torch.fill_``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def fix(input, *, out=None):
     """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def fix_(input):
-    """In-place ``trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``trunc``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def flatten(input, start_dim=0, end_dim=-1):
     """As ``torch.flatten``. (pyfront.ops.views.flatten)"""
@@ -1001,7 +1002,7 @@ def floor(input, *, out=None):
     """Elementwise ``floor``, as ``torch.floor``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def floor_(input):
-    """In-place ``floor``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``floor``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def floor_divide(input, other, *, out=None):
     """As ``torch.floor_divide``. (pyfront.ops.primitives.elementwise.floor_divide)"""
@@ -1022,7 +1023,7 @@ def frac(input, *, out=None):
     """Elementwise ``frac``, as ``torch.frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def frac_(input):
-    """In-place ``frac``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``frac``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def frexp(input, *, out=None):
     """``input`` as mantissa * 2 ** exponent, the mantissa in [0.5, 1) (or 0, inf, NaN) and an int32
@@ -1064,7 +1065,7 @@ def gcd(input, other, *, out=None):
     pyfront.ops.primitives.special._integer_binary)"""
 
 def gcd_(input, other):
-    """In-place ``gcd``. (made by pyfront.ops.primitives.special._integer_binary)"""
+    """In-place ``gcd``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def ge(input, other, *, out=None):
     """Elementwise ``ge`` with broadcasting and type promotion, as ``torch.ge``. (made by
@@ -1214,7 +1215,7 @@ def i0(input, *, out=None):
     """Elementwise ``i0``, as ``torch.i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def i0_(input):
-    """In-place ``i0``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``i0``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def igamma(input, other, *, out=None):
     """The regularized lower incomplete gamma function P(a, x), as ``torch.igamma``. (made by
@@ -1245,7 +1246,7 @@ def index_put(input, indices, values, accumulate=False):
     (pyfront.ops.composite.indexing.index_put)"""
 
 def index_put_(input, indices, values, accumulate=False):
-    """In-place ``index_put``. (pyfront.ops.composite.indexing.index_put)"""
+    """In-place ``index_put``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def index_reduce(
     input: Tensor,
@@ -1438,13 +1439,13 @@ def lcm(input, other, *, out=None):
     pyfront.ops.primitives.special._integer_binary)"""
 
 def lcm_(input, other):
-    """In-place ``lcm``. (made by pyfront.ops.primitives.special._integer_binary)"""
+    """In-place ``lcm``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def ldexp(input, other, *, out=None):
     """``input * 2 ** other``, as ``torch.ldexp``. (pyfront.ops.composite.elementary.ldexp)"""
 
 def ldexp_(input, other):
-    """In-place ``ldexp``. (pyfront.ops.composite.elementary.ldexp)"""
+    """In-place ``ldexp``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def le(input, other, *, out=None):
     """Elementwise ``le`` with broadcasting and type promotion, as ``torch.le``. (made by
@@ -1486,22 +1487,22 @@ def log10(input, *, out=None):
     """Elementwise ``log10``, as ``torch.log10``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def log10_(input):
-    """In-place ``log10``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``log10``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def log1p(input, *, out=None):
     """Elementwise ``log1p``, as ``torch.log1p``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def log1p_(input):
-    """In-place ``log1p``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``log1p``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def log2(input, *, out=None):
     """Elementwise ``log2``, as ``torch.log2``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def log2_(input):
-    """In-place ``log2``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``log2``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def log_(input):
-    """In-place ``log``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``log``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def log_softmax(input, dim, dtype=None, *, out=None):
     """x - logsumexp(x) along ``dim``, computed stably; ``dtype`` casts the input first.
@@ -1545,7 +1546,7 @@ def logit(input, eps=None, *, out=None):
     (pyfront.ops.primitives.special.logit)"""
 
 def logit_(input, eps=None):
-    """In-place ``logit``. (pyfront.ops.primitives.special.logit)"""
+    """In-place ``logit``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
     """As ``torch.logspace``. (pyfront.ops.creation.logspace)"""
@@ -1688,7 +1689,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     (pyfront.ops.composite.functions.nan_to_num)"""
 
 def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
-    """In-place ``nan_to_num``. (pyfront.ops.composite.functions.nan_to_num)"""
+    """In-place ``nan_to_num``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """The mean over ``dim`` of the elements that are not NaN (NaN where all are), as ``torch.nanmean``.
@@ -1737,13 +1738,13 @@ def neg(input, *, out=None):
     """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def neg_(input):
-    """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``neg``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def negative(input, *, out=None):
     """Elementwise ``neg``, as ``torch.neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def negative_(input):
-    """In-place ``neg``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``neg``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def nextafter(input, other, *, out=None):
     """The next float after ``input`` towards ``other``, as ``torch.nextafter``.
@@ -1896,7 +1897,7 @@ def rad2deg(input, *, out=None):
     """Radians to degrees, as ``torch.rad2deg``. (pyfront.ops.composite.elementary.rad2deg)"""
 
 def rad2deg_(input):
-    """In-place ``rad2deg``. (pyfront.ops.composite.elementary.rad2deg)"""
+    """In-place ``rad2deg``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.rand``. (pyfront.ops.creation.rand)"""
@@ -1947,13 +1948,13 @@ def reciprocal(input, *, out=None):
     pyfront.ops.primitives.elementwise.unary)"""
 
 def reciprocal_(input):
-    """In-place ``reciprocal``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``reciprocal``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def relu(input):
     """Elementwise ``relu``, as ``torch.relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def relu_(input):
-    """In-place ``relu``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``relu``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def remainder(input, other, *, out=None):
     """Elementwise ``remainder`` with broadcasting and type promotion, as ``torch.remainder``. (made by
@@ -1977,9 +1978,9 @@ def repeat_interleave(
 def reshape(input, *sizes, shape=None):
     """As ``torch.reshape``. (pyfront.ops.views.reshape)"""
 
-def resize_as_(self, the_template, memory_format=None):
-    """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``.
-    (pyfront.ops.resize.resize_as_)"""
+def resize_as_(input, the_template, memory_format=None):
+    """``self.resize_(the_template.shape)``, as ``torch.Tensor.resize_as_``. (made by
+    pyfront.ops.methods._as_torch_function)"""
 
 def resolve_conj(input: Tensor) -> Tensor:
     """A conj view's values as a tensor of their own (a copy); any other tensor itself, as
@@ -2016,7 +2017,7 @@ def round(input, *, decimals=None, out=None):
     (pyfront.ops.primitives.elementwise.round)"""
 
 def round_(input, *, decimals=None):
-    """In-place ``round``. (pyfront.ops.primitives.elementwise.round)"""
+    """In-place ``round``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def row_stack(tensors, *, out=None) -> Tensor:
     """Alias of ``vstack``, as ``torch.row_stack``. (pyfront.ops.composite.arrays.row_stack)"""
@@ -2026,15 +2027,21 @@ def rrelu(input, lower=0.125, upper=0.3333333333333333, training=False, generato
     mean otherwise. Raises RuntimeError, as ATen, for a bound that is not finite or lower > upper.
     (pyfront.functional_aliases.rrelu)"""
 
-def rrelu_(input, lower=0.125, upper=0.3333333333333333, training=False, generator=None):
-    """``torch.rrelu_``: in-place ``rrelu`` (ATen checks only the bounds' order here).
-    (pyfront.functional_aliases.rrelu_)"""
+def rrelu_(
+    input: Tensor,
+    lower: builtins.float = 0.125,
+    upper: builtins.float = 0.3333333333333333,
+    training: builtins.bool = False,
+    generator=None,
+) -> Tensor:
+    """In-place ``rrelu``: ``input`` becomes ``rrelu(input, lower, upper, training)``.
+    (pyfront.nn.functional.classic.rrelu_)"""
 
 def rsqrt(input, *, out=None):
     """Elementwise ``rsqrt``, as ``torch.rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def rsqrt_(input):
-    """In-place ``rsqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``rsqrt``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def rsub(input, other, *, alpha=1):
     """As ``torch.rsub``. (pyfront.ops.primitives.elementwise.rsub)"""
@@ -2179,7 +2186,7 @@ def sigmoid(input, *, out=None):
     """Elementwise ``sigmoid``, as ``torch.sigmoid``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sigmoid_(input):
-    """In-place ``sigmoid``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``sigmoid``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def sign(input, *, out=None):
     """Elementwise ``sign``, as ``torch.sign``. (made by pyfront.ops.primitives.elementwise.unary)"""
@@ -2192,19 +2199,19 @@ def sin(input, *, out=None):
     """Elementwise ``sin``, as ``torch.sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sin_(input):
-    """In-place ``sin``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``sin``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def sinc(input, *, out=None):
     """Elementwise ``sinc``, as ``torch.sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sinc_(input):
-    """In-place ``sinc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``sinc``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def sinh(input, *, out=None):
     """Elementwise ``sinh``, as ``torch.sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sinh_(input):
-    """In-place ``sinh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``sinh``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def slice_copy(
     input: Tensor,
@@ -2282,13 +2289,13 @@ def sqrt(input, *, out=None):
     """Elementwise ``sqrt``, as ``torch.sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def sqrt_(input):
-    """In-place ``sqrt``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``sqrt``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def square(input, *, out=None):
     """As ``torch.square``. (pyfront.ops.primitives.elementwise.square)"""
 
 def square_(input):
-    """In-place ``square``. (pyfront.ops.primitives.elementwise.square)"""
+    """In-place ``square``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def squeeze(input, dim=None):
     """As ``torch.squeeze``. (pyfront.ops.views.squeeze)"""
@@ -2371,13 +2378,13 @@ def tan(input, *, out=None):
     """Elementwise ``tan``, as ``torch.tan``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def tan_(input):
-    """In-place ``tan``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``tan``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def tanh(input, *, out=None):
     """Elementwise ``tanh``, as ``torch.tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def tanh_(input):
-    """In-place ``tanh``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``tanh``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor copied from ``data``: a number, a NumPy array or scalar, a tensor, or any (nested)
@@ -2471,7 +2478,7 @@ def trunc(input, *, out=None):
     """Elementwise ``trunc``, as ``torch.trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
 
 def trunc_(input):
-    """In-place ``trunc``. (made by pyfront.ops.primitives.elementwise.unary)"""
+    """In-place ``trunc``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def typename(obj) -> str:
     """``torch.typename``: the legacy tensor type name ("torch.FloatTensor"), else the qualified name of
@@ -2580,10 +2587,10 @@ def xlogy(input, other, *, out=None):
     pyfront.ops.primitives.elementwise.binary)"""
 
 def xlogy_(input, other):
-    """In-place ``xlogy``. (made by pyfront.ops.primitives.elementwise.binary)"""
+    """In-place ``xlogy``. (made by pyfront.ops.methods._as_torch_function)"""
 
-def zero_(self):
-    """As ``torch.zero_``. (made by pyfront.ops.methods.bind_all)"""
+def zero_(input):
+    """As ``torch.zero_``. (made by pyfront.ops.methods._as_torch_function)"""
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.zeros``. (pyfront.ops.creation.zeros)"""

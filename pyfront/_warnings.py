@@ -10,8 +10,11 @@ WARN_ALWAYS = [False]  # torch.set_warn_always: every time instead
 
 
 def warn_once(message: str) -> None:
-    """PyTorch's TORCH_WARN_ONCE: the first time in the process only (unless set_warn_always)."""
-    if WARN_ALWAYS[0] or message not in _WARNED_ONCE:
+    """PyTorch's TORCH_WARN_ONCE: the first time in the process only; under set_warn_always each time, and
+    without spending that first time (torch's once is then not reached)."""
+    if WARN_ALWAYS[0]:
+        warn(message)
+    elif message not in _WARNED_ONCE:
         _WARNED_ONCE.add(message)
         warn(message)
 

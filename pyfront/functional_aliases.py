@@ -210,9 +210,7 @@ def rrelu(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
     return F.rrelu(input, lower, upper, training, generator=generator)
 
 
-def rrelu_(input, lower=0.125, upper=1.0 / 3, training=False, generator=None):
-    """``torch.rrelu_``: in-place ``rrelu`` (ATen checks only the bounds' order here)."""
-    return F.rrelu(input, lower, upper, training, inplace=True, generator=generator)
+rrelu_ = F.rrelu_  # the same binding, as torch's
 
 
 def channel_shuffle(input, groups):

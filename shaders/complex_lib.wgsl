@@ -138,10 +138,6 @@ fn ccos(a: vec2<f32>) -> vec2<f32> {
     return ccosh(vec2<f32>(-a.y, a.x));
 }
 
-fn finite_f32(x: f32) -> bool {
-    return !is_nan_f32(x) && !is_inf_f32(x);
-}
-
 // sinh(x + iy) = sinh x cos y + i cosh x sin y; cosh(x + iy) = cosh x cos y + i sinh x sin y (a real
 // argument's imaginary part stays its zero, where sinh x overflows too); past finite parts C's values
 // (Annex G, glibc's, torch's std::sinh and std::cosh): an infinite x gives +-inf cis y (inf + nanj where y

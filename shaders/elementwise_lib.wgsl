@@ -84,6 +84,12 @@ fn log1p_f32(x: f32) -> f32 {
     return log(u) * (x / (u - 1.0));  // the ratio first: log(u) * x overflowed past 3.8e36
 }
 
+// C's log1p, which keeps a subnormal x (x - x^2 / 2 rounds to x below 1e-10), as torch's xlog1py (std::log1p)
+// has it; log1p_f32's x / (2 + x) loses it to 0, as torch's own log1p kernel (Sleef's) does
+fn log1p_c_f32(x: f32) -> f32 {
+    return select(log1p_f32(x), x, abs(x) < 1e-10);
+}
+
 // log near 1 by log1p (x - 1 is exact there): the built-in's error is absolute, so log(1 + 1e-7) lost
 // every digit; elsewhere the built-in, whose error is relative
 // Vulkan leaves log of 0 and of a negative number undefined (SwiftShader's is not NaN): torch's -inf and
@@ -96,6 +102,9 @@ fn log_f32(x: f32) -> f32 {
     if (x <= 0.0) {
         return log_special_f32(x);
     }
+    if (x < 1.17549435e-38) {
+        return log_subnormal_f32(x) * 0.6931472;
+    }
     return select(log(x), log1p_f32(x - 1.0), abs(x - 1.0) < 0.25);
 }
 
@@ -103,7 +112,16 @@ fn log2_f32(x: f32) -> f32 {
     if (x <= 0.0) {
         return log_special_f32(x);
     }
+    if (x < 1.17549435e-38) {
+        return log_subnormal_f32(x);
+    }
     return select(log2(x), log1p_f32(x - 1.0) * 1.442695, abs(x - 1.0) < 0.25);
+}
+
+// log2 of a positive subnormal, from the normal x 2^24 (exact): lavapipe's built-in reads a subnormal's
+// exponent field alone (log(1e-45) was log(2^-127) = -88.03, torch's -103.28)
+fn log_subnormal_f32(x: f32) -> f32 {
+    return log2(x * 16777216.0) - 24.0;
 }
 
 // sqrt and 1 / sqrt with torch's NaN below 0 (Vulkan leaves them undefined there); -0 stays -0 and
@@ -303,10 +321,55 @@ fn kept_f32(x: f32) -> f32 {
 // Dekker's arithmetic, which a driver contracting a product into a sum breaks), so the four partial
 // products are exact whatever the driver fuses; they join c through Knuth's two-sum (its steps kept from
 // algebraic rewriting by kept_f32; the last addition can still round twice, rarely). Where that
-// overflows, the plain sum; where it is zero, too (the sum is then exact, and its sign of zero is the
-// fused one's: -0 * 0.5 + -0 is -0, where the error terms' +0 would make it +0). Its twin for the cpu
-// device's doubles: fma in pyfront/backends/vector_range.py (Veltkamp's split there: NumPy contracts nothing)
+// overflows, the same at half scale, doubled (exact for terms this large), so a c that cancels the
+// product still counts (lerp(0, 3.4e38, -1) is -3.4e38, not -inf); where even that overflows, the plain
+// sum, with an infinite c kept against a product that overflowed (the fused inf + -3.4e38 * 2.5 is inf,
+// the plain one NaN); where the result is below 2^-100, fused_tiny_f32; where it is zero, the plain sum
+// too (the sum is then exact, and its sign of zero is the fused one's: -0 * 0.5 + -0 is -0, where the
+// error terms' +0 would make it +0). Its twin for
+// the cpu device's doubles: fma in pyfront/backends/vector_range.py (Veltkamp's split there: NumPy
+// contracts nothing)
 fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
+    let r = fused_parts_f32(a, b, c);
+    if (finite_nonzero_f32(r) && abs(r) >= 7.888609e-31) {
+        return r;
+    }
+    if (finite_f32(r)) {
+        return fused_tiny_f32(a, b, c, r);
+    }
+    let half = 2.0 * fused_parts_f32(0.5 * a, b, 0.5 * c);
+    if (finite_nonzero_f32(half)) {
+        return half;
+    }
+    return select(a * b + c, c, is_inf_f32(c) && finite_f32(a) && finite_f32(b));
+}
+
+
+// fused_f32 where its result r is below 2^-100 or 0: a subnormal operand's 12-bit halves are not exact
+// (1e-45 * -0.5 rounded to 0, where the fused -7e-46 + 0 rounds to -0), so the smaller factor and c go 2^64
+// up first and the result comes down once (its one rounding, and its sign of zero, as the fused one's)
+fn fused_tiny_f32(a: f32, b: f32, c: f32, r: f32) -> f32 {
+    if (abs(c) < 5.421010862427522e-20) {
+        let up = 18446744073709551616.0;
+        let a_smaller = abs(a) <= abs(b);
+        let s = fused_parts_f32(select(a, a * up, a_smaller), select(b * up, b, a_smaller), c * up);
+        if (finite_nonzero_f32(s)) {
+            return s * 5.421010862427522e-20;
+        }
+        if (c == 0.0 && a != 0.0 && b != 0.0) {
+            // a product below 2^-150 even so (1e-45 * -1e-45): the fused sum is it, a zero of its sign
+            return bitcast<f32>((bitcast<u32>(a) ^ bitcast<u32>(b)) & 0x80000000u);
+        }
+    }
+    return select(a * b + c, r, r != 0.0);  // an exact 0: the plain sum's sign of zero (see fused_f32)
+}
+
+fn finite_nonzero_f32(x: f32) -> bool {
+    return ((bitcast<u32>(x) & 0x7fffffffu) - 1u) < 0x7f7fffffu;
+}
+
+// fused_f32's exact parts: r where it is finite and not 0
+fn fused_parts_f32(a: f32, b: f32, c: f32) -> f32 {
     let ah = bitcast<f32>(bitcast<u32>(a) & 0xfffff000u);
     let bh = bitcast<f32>(bitcast<u32>(b) & 0xfffff000u);
     let al = a - ah;
@@ -315,8 +378,7 @@ fn fused_f32(a: f32, b: f32, c: f32) -> f32 {
     let s = kept_f32(p + c);
     let bv = kept_f32(s - p);
     let err = (p - kept_f32(s - bv)) + (c - bv);  // p + c == s + err exactly
-    let r = s + (((ah * bl + al * bh) + al * bl) + err);
-    return select(a * b + c, r, ((bitcast<u32>(r) & 0x7fffffffu) - 1u) < 0x7f7fffffu);  // finite, not 0
+    return s + (((ah * bl + al * bh) + al * bl) + err);
 }
 
 // x = (4k + q) pi/2 + r, |r| <= pi/4: (r as a float and its low part, q). NaN and +-inf give NaN
@@ -446,6 +508,8 @@ fn pow_f32(x: f32, y: f32) -> f32 {
     var r: f32;
     if (ax == 0.0 || is_inf_f32(ax)) {
         r = select(0.0, inf, (ax == 0.0) == (y < 0.0));
+    } else if (ax == 1.0) {
+        r = 1.0;  // pow_positive_f32's products of a huge y overflowed ((-1) ** 3.4e38 was NaN)
     } else if (y == 0.5) {
         r = sqrt(ax);  // correctly rounded, as PyTorch's sqrt for ** 0.5
     } else if (y == -0.5) {
@@ -563,6 +627,10 @@ fn is_inf_f32(x: f32) -> bool {
     return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;
 }
 
+fn finite_f32(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+
 fn clamp_f32(x: f32, lo: f32, hi: f32) -> f32 {
     // PyTorch's min(max(x, lo), hi): NaN in x or in either bound gives NaN (WGSL's max, min and
     // clamp may return the other operand); x equal to a bound is kept, so -0.0 stays -0.0
@@ -583,9 +651,23 @@ fn fmod_f32(a: f32, b: f32) -> f32 {
     if (is_nan_f32(a) || is_nan_f32(b) || is_inf_f32(a) || y == 0.0) {
         return f32_from_bits(0x7fc00000u);
     }
-    var r = abs(a);
+    var r: f32;
+    if (y < 1.17549435e-38) {
+        // frexp of a subnormal is wrong on lavapipe (1e-45 % 1e-45 was -2.9e-39): reduce by the normal
+        // y 2^24 first (a multiple of y, so the remainder mod y is kept), then scale the rest by 2^24 (exact)
+        let m = fmod_normal_f32(abs(a), y * 16777216.0);
+        r = fmod_normal_f32(m * 16777216.0, y * 16777216.0) * 5.9604645e-8;
+    } else {
+        r = fmod_normal_f32(abs(a), y);
+    }
+    return select(r, -r, sign_bit_f32(a));  // a zero result keeps a's sign, as C's fmod
+}
+
+// fmod of r >= 0 by a normal y > 0, by subtracting y scaled into r's binade (each step exact)
+fn fmod_normal_f32(x: f32, y: f32) -> f32 {
+    var r = x;
     if (r < y) {
-        return a;  // b infinite too
+        return r;  // y infinite too
     }
     let mantissa = frexp(y).fract;
     loop {
@@ -598,7 +680,7 @@ fn fmod_f32(a: f32, b: f32) -> f32 {
         }
         r = r - t;
     }
-    return select(r, -r, sign_bit_f32(a));  // a zero result keeps a's sign, as C's fmod
+    return r;
 }
 
 fn remainder_f32(a: f32, b: f32) -> f32 {

@@ -32,7 +32,6 @@ KNOWN_HALF_OFF = {
                      NN + "softmax", NN + "softmin", NN + "interpolate", "polygamma",
                      "scatter_reduce", "softmax", "special_i0e"], ONCE),
     **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "cross_entropy",
-                     NN + "nll_loss",
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),
     "float_power": "a float64 result one ulp off torch's (pow in float64)",
     "nn.functional.group_norm": "one element per group: torch's variance is not 0 in float16",

@@ -30,8 +30,7 @@ _SELF = "torch's in-place torch.NAME(input=...): pyfront's is the method, named 
 KNOWN = {
     "torch.addmm": _CPU_REFUSED, "torch.baddbmm": _CPU_REFUSED, "torch.bmm": _CPU_REFUSED,
     "torch.mm": _CPU_REFUSED,
-    "torch.as_strided_": _SELF, "torch.detach_": _SELF, "torch.fill_": _SELF, "torch.zero_": _SELF,
-    "torch.resize_as_": _SELF, "torch.is_distributed": _SELF,
+    "torch.is_distributed": _SELF,
     "torch.compile": "torch.compile's newer options: pyfront's compile is the identity",
     "torch.isin": "isin's Scalar overloads' names (element=, test_element=)",
     "torch.lu_solve": "the deprecated lu_solve(b, LU_data, LU_pivots): its first by position only",

@@ -72,6 +72,11 @@ QUICK: dict[str, dict] = {
     # s35-user2 (tests/test_user_programs_s35b.py tests the faults they found): absmax/zero-point/LLM.int8
     # quantization, a straight-through QAT linear, LSQ, torch's fake quantizers and their gradients
     "quantization_by_hand": {},
+    # s36-user2 (tests/test_user_programs_s36b.py tests the faults they found): quantiles with every
+    # interpolation, histograms, bucketize/searchsorted, unique; scatter_reduce/index_reduce with every
+    # reduce, PageRank by torch.sparse.mm, Bellman-Ford and label propagation (also --cuda-as webgpu)
+    "data_statistics": {},
+    "graph_algorithms": {},
     # s36-user (tests/test_user_programs_s36.py tests the faults they found): param groups, add_param_group,
     # ChainedScheduler, get_total_norm + clip_grads_with_norm_; the rarer losses (nll_loss's target checks and
     # its sum in torch's order); both also --cuda-as webgpu
@@ -240,6 +245,17 @@ SLOW: dict[str, dict] = {
     "sparse_coo_signal": {},  # COO graph normalisation, sparse softmax/addmm/gradients, torch.signal.windows
     "pytree_strides": {},  # torch.utils._pytree over batches and a registered dataclass, as_strided windows
     "optimizer_zoo": {},  # every optimizer (Adafactor, NAdam, RAdam, ASGD, ...), their hooks and errors
+    # session 36's second round (tests/test_user_programs_s36b.py tests the faults they found; each header
+    # its source)
+    "gp_linalg": {},  # exact GP by cdist kernels and Cholesky solves, Adam on softplus hyperparameters
+    "image_warp_sampling": {},  # grid_sample's modes and paddings, antialiased interpolate; also on webgpu
+    "distributions_kl_mixtures": {},  # 25 families, mixtures, transform chains, 22 KL pairs, a Beta ELBO
+    "recommender_bags": {},  # EmbeddingBag's modes/offsets/weights, SparseAdam, DLRM; also --cuda-as webgpu
+    "data_loading_generators": {},  # default_collate's nestings, samplers with generators, random_split
+    "stft_resample": {},  # stft/istft round trips with every window, an STFT Wiener mask, sinc resampling
+    "clustering_embedding": {},  # k-means++, diagonal GMM EM, t-SNE (float64), UMAP's fuzzy graph, spectral
+    "classic_vision": {},  # morphology by max_pool, components, equalisation, bilateral, Canny, Hough, Harris
+    "kalman_batched": {},  # batched Kalman + RTS (right solves), scale_tril MVN, Q and R by LBFGS, unscented
 }
 
 

@@ -390,6 +390,8 @@ def present_as(out, name: str, since: int, inputs=None, edges=None, saves=None):
     outs = out if isinstance(out, (tuple, list)) else (out,)
     for t in outs:
         fn = getattr(t, "_grad_fn", None)
+        if getattr(t, "_base", None) is not None:  # a view written in place: its history is regenerated
+            fn = getattr(fn, "stands_for", fn)  # (torch's AsStridedBackward0), the op's node is inside
         if not isinstance(fn, Node) or fn._seq <= since:
             continue
         if type(fn).__name__ != name:

@@ -56,14 +56,17 @@ def _checked_tensors(name: str, params: str):
     globals()[name] = checked
 
 
+# (torch's binding's names: tests/test_user_programs_s36b.py checks each against torch's message)
 for _name, _params in {"inv": "A", "inv_ex": "A", "det": "A", "slogdet": "A", "cholesky": "input",
                        "cholesky_ex": "input", "qr": "A", "svd": "A", "svdvals": "A", "eigh": "input",
-                       "eigvalsh": "input", "solve": "A B", "solve_ex": "A B", "lstsq": "input b",
+                       "eigvalsh": "input", "eig": "input", "eigvals": "input", "solve": "A B",
+                       "solve_ex": "A B", "lstsq": "input b",
                        "cross": "input other", "vector_norm": "input", "matrix_norm": "input",
                        "norm": "input", "pinv": "", "matrix_rank": "", "matrix_power": "input",
-                       "matrix_exp": "A",
+                       "matrix_exp": "input",
                        "solve_triangular": "input B", "vecdot": "x y", "matmul": "input other",
-                       "cond": "A", "diagonal": "A", "tensorinv": "A", "tensorsolve": "A B",
+                       "cond": "input", "diagonal": "A", "tensorinv": "input", "tensorsolve": "input other",
                        "vander": "x", "lu_factor": "A", "lu_factor_ex": "A", "lu": "A",
-                       "lu_solve": "LU pivots B", "householder_product": "A tau"}.items():
+                       "lu_solve": "LU pivots B", "householder_product": "input tau", "ldl_factor": "input",
+                       "ldl_factor_ex": "input", "ldl_solve": "LD pivots B"}.items():
     _checked_tensors(_name, _params)

@@ -29,10 +29,42 @@ def check_matrix(name: str, a, square: bool = True, arg: str = "A") -> None:
                            f"{a.shape[-1]} matrices")
 
 
+def check_linear_solve(name: str, b, A) -> None:
+    """torch's checks of the right-hand side ``b`` and the (factored) matrix ``A`` that cholesky_solve and
+    triangular_solve share (its linearSolveCheckInputs), in its order, after their ranks' own."""
+    if b.device != A.device:
+        raise RuntimeError(f"Expected b and A to be on the same device, but found b on {b.device} and A on "
+                           f"{A.device} instead.")
+    if b.dtype is not A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{scalar_name(b.dtype)} and A of type {scalar_name(A.dtype)} instead.")
+    check_matrix("", A)
+    if A.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is {A.shape[-1]} by "
+                           f"{A.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
+
+
+def refuse_complex(name: str, a) -> None:
+    """pyfront's refusal of a complex ``a``, which torch's ``name`` takes: its linear algebra is real but for
+    eig and eigvals (README), said at the call, never torch's words for a dtype it refuses."""
+    raise RuntimeError(f"{name}: pyfront's linear algebra takes real tensors only (torch.linalg.eig and "
+                       f"eigvals excepted); a {scalar_name(a.dtype)} input is not implemented")
+
+
+def refuse_unsolvable(kernel: str, a) -> None:
+    """The refusal of a solver's CPU kernel (float and double, complex in torch) for ``a``'s dtype."""
+    if a.dtype.is_complex:
+        refuse_complex(kernel.removesuffix("_cpu"), a)
+    if a.dtype not in (dt.float32, dt.float64):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(a.dtype)}'")
+
+
 def check_float(name: str, a, low_precision: bool = True) -> None:
     """torch's refusal of an integer or bool ``a`` (and, with ``low_precision``, of a 16-bit float one)."""
-    if name in ("linalg.eig", "linalg.eigvals") and a.dtype.is_complex:  # (the others: real-only in pyfront)
-        return
+    if a.dtype.is_complex:
+        if name in ("linalg.eig", "linalg.eigvals"):
+            return
+        refuse_complex(name, a)
     if name in _KERNEL_ONLY:
         refuse_kernelless(name, a)
     if not a.dtype.is_floating_point:

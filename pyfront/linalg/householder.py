@@ -11,6 +11,7 @@ from ..dtypes import scalar_name
 from ..ops.creation import eye
 from ..ops.memory_formats import in_column_major
 from ..ops.registry import records
+from ._checks import refuse_complex
 
 __all__ = ["householder_product", "orgqr", "ormqr"]
 
@@ -32,6 +33,8 @@ def _householder_check(name: str, A, tau) -> None:
     if tau.dtype is not A.dtype:
         raise RuntimeError(f"{name}: tau dtype {scalar_name(tau.dtype)} does not match input dtype "
                            f"{scalar_name(A.dtype)}")
+    if A.dtype.is_complex:
+        refuse_complex(name, A)
     if not A.dtype.is_floating_point or A.dtype.itemsize < 4:
         raise NotImplementedError(f"\"orgqr_cpu\" not implemented for '{scalar_name(A.dtype)}'")
 

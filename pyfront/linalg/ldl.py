@@ -20,6 +20,7 @@ from ..ops.creation import tensor
 from ..ops.memory_formats import in_column_major
 from ..ops.shell import refuse_kernel
 from ..tensor import Tensor
+from ._checks import refuse_complex
 
 __all__ = ["ldl_factor", "ldl_factor_ex", "ldl_solve"]
 
@@ -115,6 +116,8 @@ def _factor(name, A, check_errors):
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError("torch.linalg.ldl_factor_ex: A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    if A.dtype.is_complex:
+        refuse_complex("linalg.ldl_factor_ex", A)
     if not A.dtype.is_floating_point:
         raise RuntimeError("torch.linalg.ldl_factor_ex: Expected a floating point or complex tensor as "
                            f"input. Got {scalar_name(A.dtype)}")

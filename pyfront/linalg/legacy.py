@@ -10,9 +10,10 @@ from ..ops.primitives import decompositions as P
 from ..ops.creation import zeros
 from ..ops.primitives.elementwise import where
 from ..ops.registry import records
+from ..shape import broadcast_shapes
 from ..tensor import Tensor
 from . import decompositions as D
-from ._checks import check
+from ._checks import check, check_linear_solve, refuse_unsolvable
 from .householder import orgqr, ormqr
 from .lu import legacy_lu as lu, legacy_lu_solve as lu_solve, lu_unpack
 from .products import cholesky_inverse, cholesky_solve
@@ -129,7 +130,7 @@ _TRIANGULAR_DEPRECATED = (
     "X = torch.linalg.solve_triangular(A, B).")
 
 
-def chain_matmul(*matrices, out=None):
+def chain_matmul(*matrices):
     """The product of the 2-D ``matrices`` (deprecated): ``linalg.multi_dot``; one matrix gives a copy."""
     warn_once(_CHAIN_DEPRECATED)
     if not matrices:
@@ -148,12 +149,13 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
     """Solve ``A X = input`` for triangular ``A`` (deprecated; ``linalg.solve_triangular`` reversed):
     ``(solution, cloned_coefficient)``. Raises RuntimeError for mismatched sizes."""
     warn_once(_TRIANGULAR_DEPRECATED)
-    if A.dim() < 2 or input.dim() < 2:
-        raise RuntimeError(f"torch.triangular_solve: Expected b to have at least 2 dimensions, but it has "
-                           f"{input.dim()} dimensions instead")
-    if A.shape[-1] != A.shape[-2] or A.shape[-1] != input.shape[-2]:
-        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {A.shape[-2]} "
-                           f"by {A.shape[-1]} but each b matrix is {input.shape[-2]} by {input.shape[-1]}")
+    for arg, t in (("b", input), ("A", A)):
+        if t.dim() < 2:
+            raise RuntimeError(f"torch.triangular_solve: Expected {arg} to have at least 2 dimensions, but "
+                               f"it has {t.dim()} dimensions instead")
+    check_linear_solve("triangular_solve", input, A)
+    broadcast_shapes(input.shape[:-2], A.shape[:-2])  # (b's batch first in torch's words)
+    refuse_unsolvable("triangular_solve_cpu", input)
     from .products import solve_triangular
 
     lhs = A.mT if transpose else A

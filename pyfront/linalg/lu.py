@@ -18,7 +18,7 @@ from ..ops.primitives.shaping import cat
 from ..ops.registry import records
 from ..shape import broadcast_shapes
 from ..tensor import Tensor
-from ._checks import check_matrix
+from ._checks import check_matrix, refuse_complex
 from .products import solve_triangular
 
 __all__ = ["lu_factor", "lu_factor_ex", "lu", "lu_solve", "lu_unpack", "lu_factor_backward"]
@@ -30,6 +30,8 @@ def _check_factor_input(name: str, A) -> None:
     if A.dim() < 2:
         raise RuntimeError(f"{name}: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} "
                            "instead")
+    if A.dtype.is_complex:
+        refuse_complex(name, A)
     if not A.dtype.is_floating_point or A.dtype.itemsize < 4:  # the CPU kernel has float and double
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{scalar_name(A.dtype)}'")
 
@@ -182,6 +184,8 @@ def lu_factor_backward(LU, pivots, grad):
 
 def _check_solve(LU, pivots, B, left) -> None:
     name = "linalg.lu_solve"
+    if LU.dtype.is_complex:
+        refuse_complex(name, LU)
     if not LU.dtype.is_floating_point:
         raise RuntimeError(f"torch.{name}: Expected a floating point or complex tensor as input. Got "
                            f"{scalar_name(LU.dtype)}")
@@ -248,7 +252,17 @@ def legacy_lu(A, pivot=True, get_infos=False, out=None):
     warn_once(_LU_DEPRECATED)
     # torch's _lu_with_info checks only for invalid arguments: a singular matrix is factored, not refused
     LU, pivots, info = lu_factor_ex(A, pivot=pivot)
-    return rt._lu_with_info(LU, pivots, info) if get_infos else (LU, pivots)
+    result = rt._lu_with_info(LU, pivots, info) if get_infos else (LU, pivots)
+    if out is None:
+        return result
+    # torch's Python writes each result into its out (any dtype: resize_as_, copy_) and returns out as given
+    if len(out) - (1 if get_infos else 0) != 2:
+        raise TypeError(f"expected tuple of {2 + int(get_infos)} elements but got {len(out)}")
+    if not isinstance(out, (tuple, list)):
+        raise TypeError(f"argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+    for o, r in zip(out, result):
+        o.resize_as_(r).copy_(r)
+    return out
 
 
 def legacy_lu_solve(b, LU_data, LU_pivots):

@@ -10,8 +10,8 @@ from ..ops.composite.linalg import matmul
 from ..ops.creation import eye
 from ..ops.primitives.shaping import cat
 from ..ops.registry import records
-from ..shape import normalize_dim
-from ._checks import check_float, check_matrix, refuse_kernelless
+from ..shape import broadcast_shapes, normalize_dim
+from ._checks import check_float, check_linear_solve, check_matrix, refuse_kernelless, refuse_unsolvable
 from .decompositions import inv, solve_ex
 
 __all__ = ["matmul", "vecdot", "multi_dot", "matrix_power", "matrix_exp", "solve_triangular"]
@@ -19,14 +19,14 @@ __all__ = ["matmul", "vecdot", "multi_dot", "matrix_power", "matrix_exp", "solve
 
 def vecdot(x, y, *, dim=-1):
     """The dot product of vectors along ``dim`` (inputs broadcast), as ``torch.linalg.vecdot``: of floats
-    of one dtype (no promotion)."""
-    if not x.dtype.is_floating_point:
+    or complex numbers (x conjugated) of one dtype (no promotion)."""
+    if not (x.dtype.is_floating_point or x.dtype.is_complex):
         raise RuntimeError("linalg.vecdot: Expected a floating point or complex tensor as input. Got "
                            f"{dt.scalar_name(x.dtype)}")
     if y.dtype is not x.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
                            f"{dt.scalar_name(x.dtype)} and y of type {dt.scalar_name(y.dtype)} instead")
-    product = x * y
+    product = (x.conj() if x.dtype.is_complex else x) * y
     return product.sum(normalize_dim(dim, product.dim()))  # (an int: sum's list would take one tensor)
 
 
@@ -116,8 +116,9 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     if (B.shape[-2] if left else B.shape[-1]) != n:
         raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
-    if A.dtype not in (dt.float32, dt.float64):  # torch's kernel: float and double (solve_ex's names its own)
-        raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{dt.scalar_name(A.dtype)}'")
+    refuse_unsolvable("triangular_solve_cpu", A)  # (solve_ex's names its own)
+    if B.dtype is not A.dtype:  # torch solves into a result of A's dtype, B copied into it
+        B = B.to(A.dtype)
     T = A.triu() if upper else A.tril()
     if unitriangular:
         I = eye(n, dtype=A.dtype, device=A.device)  # noqa: E741
@@ -146,8 +147,14 @@ def _substitute(T, B, upper: bool):
 def cholesky_solve(input, input2, upper=False):
     """``A^{-1} B`` for ``A = L L^T`` (``U^T U`` when ``upper``) given its factor, as
     ``torch.cholesky_solve``."""
-    check_matrix("", input2)
-    L = input2.mT if upper else input2
+    for arg, t in (("b", input), ("u", input2)):
+        if t.dim() < 2:
+            raise RuntimeError(f"{arg} should have at least 2 dimensions, but has {t.dim()} dimensions "
+                               "instead")
+    check_linear_solve("cholesky_solve", input, input2)
+    batch = broadcast_shapes(input.shape[:-2], input2.shape[:-2])  # (b's batch first in torch's words)
+    refuse_unsolvable("cholesky_solve_cpu", input)
+    L = (input2.mT if upper else input2).expand(*batch, *input2.shape[-2:])
     return solve_triangular(L.mT, solve_triangular(L, input, upper=False), upper=True)
 
 
@@ -155,6 +162,7 @@ def cholesky_solve(input, input2, upper=False):
 def cholesky_inverse(input, upper=False):
     """``(L L^T)^{-1}`` (``(U^T U)^{-1}`` when ``upper``) from its Cholesky factor, as
     ``torch.cholesky_inverse``."""
+    check_matrix("cholesky_inverse", input)
     refuse_kernelless("cholesky_inverse", input)
     _refuse_zero_diagonal(input)
     I = eye(input.shape[-1], dtype=input.dtype, device=input.device)  # noqa: E741

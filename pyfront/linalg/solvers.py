@@ -13,6 +13,7 @@ from ..ops.shell import SHELL, refuse_kernel
 from ..shape import broadcast_shapes, normalize_dim
 from ..autograd.function import Function
 from ..tensor import Tensor
+from ._checks import refuse_complex
 from .decompositions import eigh, eigvalsh, svd, svdvals
 
 _FLOATS = (dt.float32, dt.float64)
@@ -63,6 +64,8 @@ class LinalgPinv(Function):
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
     """The Moore-Penrose pseudo-inverse, zeroing singular values at or below ``max(atol, rtol * s_max)``,
     through the SVD (eigh when ``hermitian``), as ``torch.linalg.pinv``."""
+    if A.dim() >= 2 and A.dtype.is_complex:
+        refuse_complex("linalg.pinv", A)
     if A.dim() < 2 or A.dtype not in _FLOATS:
         raise RuntimeError(f"linalg.pinv({scalar_name(A.dtype)}{{{list(A.shape)}}}): expected a tensor with "
                            "2 or more dimensions of float, double, cfloat or cdouble types")
@@ -76,6 +79,8 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     if A.dim() < 2:
         raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 "
                            "dimensions.")
+    if A.dtype.is_complex:
+        refuse_complex("linalg.matrix_rank", A)
     if A.dtype not in _FLOATS:
         raise RuntimeError("This function doesn't handle types other than float and double")
     s = eigvalsh(A).abs() if hermitian else svdvals(A)
@@ -111,6 +116,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if (B.shape[-1] if vector else B.shape[-2]) != A.shape[-2]:
         raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match "
                            f"other.size({-1 if vector else -2})")
+    if A.dtype.is_complex:
+        refuse_complex("linalg.lstsq", A)
     if A.dtype not in _FLOATS:
         raise RuntimeError("This function doesn't handle types other than float and double")
     B_ = B.unsqueeze(-1) if vector else B

@@ -299,7 +299,12 @@ def missing_argument(name: str, fn, args, kwargs, error: TypeError, method: bool
             return error
     if ("Tensor." if method else "") + name in _overloads():
         return invalid_combination(name, args[1:] if method else args, kwargs, method)
-    return _missing(name, [p.name for p in params[first:] if p.default is p.empty])
+    missing = [p.name for p in params[first:] if p.default is p.empty]
+    # (torch's binding's names where pyfront's differ, linalg_cholesky's "input" for A: ops/arity.py's)
+    required = (ARITY.get(("Tensor." if method else prefix) + name) or (None,) * 6)[5]
+    if required and len(required) == first + len(missing) and not kwargs:
+        missing = list(required[first:])
+    return _missing(name, missing)
 
 
 def call_worded(name: str, fn, error: TypeError, kwargs, method: bool) -> TypeError:
@@ -1215,6 +1220,43 @@ def parse_out_call(name: str, args, kwargs) -> None:
     the out= wrapper (ops/outarg.py) is outside that parse, which would see the call without it."""
     if _parsed_per_call(name, False, ""):
         parse(name, _signatures(name, False), args, kwargs)
+
+
+def out_refused(fn, name: str, args, kwargs, out, results: int | None = None,
+                error: TypeError | None = None) -> TypeError:
+    """torch's parser's TypeError for a call of ``name`` (``fn``) given an ``out`` it cannot take: no Tensor,
+    a list where one Tensor goes, one Tensor or another count (``results``: the call's, where it ran) where
+    a tuple goes; or, with ``error`` (what the call without out raised), a call refused for its other
+    arguments, where torch's words count out among them. Its signatures' words where the table has them;
+    for a function of one signature, an argument left out first, then out's type; else the invalid
+    combination. On the failure path only: the table's functions are parsed per call, and adding one would
+    cost each of its calls."""
+    from . import return_types  # (read on an error only)
+
+    given = {**kwargs, "out": out}
+    # a function whose out is a torch.return_types tuple (its table types that out "Tensor", as the stub)
+    several = hasattr(return_types, name) if results is None else results > 1
+    if several and isinstance(out, (tuple, list)) and all(isinstance(o, Tensor) for o in out) and results:
+        return TypeError(f"expected tuple of {results} elements but got {len(out)}")
+    if name in SIGNATURES and not several:
+        parse(name, _signatures(name, False), args, given)  # (raises: it fits none)
+    if name in _overloads():
+        refused = _several_refuse(name, args, given, False)
+        n = len(args) + len(given)
+        # (where one of its signatures takes that many arguments, its parser names the one it cannot take)
+        if "invalid combination" not in str(refused) or sum(
+                low <= n <= high for low, high, *_ in map(_option_counts, _overloads()[name])) != 1:
+            return refused
+    try:
+        inspect.signature(fn).bind(*args, **kwargs)
+    except TypeError:
+        try:  # (Python's own words, which the binding's lack: refused before the body runs)
+            fn(*args, **kwargs)
+        except TypeError as e:
+            return missing_argument(name, fn, args, kwargs, e)
+    if error is not None:
+        return error
+    return must_be(name, "out", "tuple of Tensors" if several else "Tensor", out)
 
 
 def _python_level(fn, checked):

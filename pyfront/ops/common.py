@@ -381,9 +381,10 @@ def _warn_deprecated_overload(name: str, old: str, new: str) -> None:
     """torch's one warning a process (its parser's TORCH_WARN_ONCE; each time under set_warn_always) for a
     call of a deprecated overload: the signature used, then the ones to use, as its parser prints them."""
     from .. import _warnings
-    if _deprecated_overload_warned[0] and not _warnings.WARN_ALWAYS[0]:
-        return
-    _deprecated_overload_warned[0] = True
+    if not _warnings.WARN_ALWAYS[0]:  # (under set_warn_always: each time, its once not spent, as warn_once)
+        if _deprecated_overload_warned[0]:
+            return
+        _deprecated_overload_warned[0] = True
     _warnings.warn(f"This overload of {name} is deprecated:\n\t{old}\nConsider using one of the following "
                    f"signatures instead:\n\t{new}")
 

@@ -7,6 +7,8 @@ is recorded, its elementwise op computed straight into self's memory (dispatch.i
 
 from __future__ import annotations
 
+import inspect
+
 
 from .. import _warnings
 from .. import dtypes as dt
@@ -54,7 +56,21 @@ def bind_torch_inplace(namespace: dict):
     with its function's own forms)."""
     for name in TORCH_INPLACE.split():
         if name not in namespace and hasattr(Tensor, name):
-            namespace[name] = _torch_addmv_ if name == "addmv_" else getattr(Tensor, name)
+            method = getattr(Tensor, name)
+            namespace[name] = _torch_addmv_ if name == "addmv_" else _as_torch_function(method, name)
+
+
+def _as_torch_function(method, name: str):
+    """``torch.X_``: the method ``Tensor.X_`` with its tensor named ``input``, as torch's binding names it
+    (torch.sigmoid_(input=t); ``self=`` is refused, as torch's "missing ... "input"")."""
+    def function(input, *args, **kwargs):
+        return method(input, *args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = method.__doc__
+    params = list(inspect.signature(method).parameters.values())  # (what torch's words of a refusal read)
+    function.__signature__ = inspect.Signature([params[0].replace(name="input"), *params[1:]])
+    return function
 
 
 def _torch_addmv_(*args, **kwargs):

@@ -27,7 +27,7 @@ from ..overrides import AWARE, ON, PASS, intercept
 from ..strides_order import non_overlapping_and_dense
 from ..tensor import Tensor
 from . import return_types
-from .argcheck import invalid_combination, missing_argument, parse_out_call
+from .argcheck import missing_argument, out_refused, parse_out_call
 from .queries import can_cast
 from .shell import SHELL, refuse_kernel
 
@@ -60,6 +60,14 @@ squeeze_copy t_copy transpose_copy unfold_copy unsqueeze_copy view_copy chain_ma
 index_reduce nonzero_static triangular_solve split_copy split_with_sizes_copy unbind_copy
 lstsq matrix_rank solve symeig
 """.split())  # (the last line: the removed ones, whose signatures keep ``out``; they only raise)
+# torch.linalg's functions whose out= writes a result autograd may not record (torch refuses an input that
+# requires grad), by their bindings' names; lstsq's four outs check each in its own words, and cond, eigvals,
+# ldl_factor(_ex), ldl_solve, matrix_norm, norm, matrix_rank, tensorinv and tensorsolve are torch composites
+# (or have no derivative) whose out= keeps the graph: without out= in pyfront
+LINALG_TAKES_OUT = {n: f"linalg_{n}" for n in (
+    "cholesky cholesky_ex cross det eig eigh eigvalsh householder_product inv inv_ex lu lu_factor "
+    "lu_factor_ex lu_solve matmul matrix_power multi_dot pinv qr slogdet solve solve_ex solve_triangular svd "
+    "svdvals vecdot vector_norm").split()}
 # torch.nn.functional's functions that are torch._C._nn's bindings (F.gelu is torch._C._nn.gelu) take out=
 # too, named by their binding (F.logsigmoid's is log_sigmoid); F.linear's too, left out: its wrapper would
 # cost every training step
@@ -67,7 +75,13 @@ F_TAKES_OUT = {"gelu": "gelu", "softplus": "softplus", "logsigmoid": "log_sigmoi
                "softshrink": "softshrink", "hardshrink": "hardshrink", "avg_pool2d": "avg_pool2d",
                "avg_pool3d": "avg_pool3d"}
 # the op a binding's out= form runs, where torch's autograd refusal names it and not the binding
-_OUT_OP = {"log_sigmoid": "log_sigmoid_forward"}
+_OUT_OP = {"log_sigmoid": "log_sigmoid_forward", "chain_matmul": "mm", "linalg_multi_dot": "mm",
+           "linalg_matmul": "matmul", "linalg_matrix_power": "matmul", "linalg_vecdot": "vdot",
+           **{f"linalg_{n}": op for n, op in (
+               ("cholesky", "linalg_cholesky_ex"), ("inv", "linalg_inv_ex"),
+               ("lu_factor", "linalg_lu_factor_ex"), ("det", "_linalg_det"), ("eigh", "_linalg_eigh"),
+               ("eigvalsh", "_linalg_eigh"), ("slogdet", "_linalg_slogdet"), ("solve", "_linalg_solve_ex"),
+               ("solve_ex", "_linalg_solve_ex"), ("svd", "_linalg_svd"), ("svdvals", "_linalg_svd"))}}
 # factories: the dtype and device of what they make are ``out``'s
 _FACTORIES = frozenset("arange empty eye full linspace logspace ones rand randint randn randperm range zeros"
                        .split())
@@ -115,6 +129,21 @@ _DTYPE_ERRORS = {
     **dict.fromkeys(("searchsorted", "bucketize"), ("differs", RuntimeError, _SORTED)),
     **dict.fromkeys(("cummax", "cummin"), ("differs", RuntimeError,
                                            "expected scalar_type {R} but found {O}")),
+    # torch.linalg's ({field}: the return type's field the out stands for)
+    **dict.fromkeys([f"linalg_{n}" for n in "cholesky cholesky_ex cross det eigh eigvalsh inv inv_ex lu "
+                     "lu_factor lu_factor_ex lu_solve matmul qr slogdet solve solve_ex svd svdvals "
+                     "vector_norm".split()], ("differs", RuntimeError, _EXPECTED)),
+    **{f"linalg_{n}": ("uncastable", RuntimeError, f"{shown}: Expected {{field}} to be safely castable from "
+                       "{R} dtype, but got {field} with dtype {O}")
+       for n, shown in (("eig", "torch.linalg.eig"), ("pinv", "linalg.pinv"),
+                        ("householder_product", "torch.linalg.householder_product"))},
+    "linalg_multi_dot": ("differs", RuntimeError,
+                         "multi_dot(): expected out tensor to have dtype {rc} but got {oc}"),
+    "linalg_solve_triangular": ("differs", RuntimeError, "expected scalar type {R} but found {O}"),
+    "linalg_vecdot": ("differs", RuntimeError, "linalg.vecdot: Expected out of dtype{R} but found {O}"),
+    # (of two matrices or more: multi_dot's out; one is copied into out, which torch takes of any dtype)
+    "chain_matmul": ("differs", RuntimeError,
+                     "multi_dot(): expected out tensor to have dtype {rc} but got {oc}"),
     "float_power": ("differs", RuntimeError, "the output given to float_power has dtype {O} but the "
                     "operation's result requires dtype {R}"),
     "mode": ("differs", RuntimeError, "expected scalar type '{R}' but got '{O}' for values output"),
@@ -153,6 +182,10 @@ _DTYPE_ERRORS = {
        for k, names in (("irfft", ["irfft"]), ("hfft", ["hfft"]), ("irfftn", ["irfft2", "irfftn"]),
                         ("hfftn", ["hfft2", "hfftn"])) for n in names},
 }
+# functions that check castability first in their own words, then the dtype exactly
+_CAST_FIRST_WORDS = {"diag": "diag: result type {R} can't be cast to the desired out= type {O}",
+                     "linalg_matrix_power": "matrix_power: Expected result to be safely castable from {R} "
+                                            "dtype, but got result with dtype {O}"}
 # median and nanmedian check their indices first, in their own words (a bool tensor's type: CPUBoolType)
 _MEDIAN = ("Expected tensor for argument #1 'indices' to have scalar type Long; but got {T} instead (while "
            "checking arguments for median)")
@@ -273,7 +306,8 @@ def _requires_grad(values) -> bool:
     return False
 
 
-def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool = False) -> None:
+def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool = False,
+           field: str = "result") -> None:
     if o.device != r.device:
         raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                            f"two devices, {o.device} and {r.device}!")
@@ -296,10 +330,9 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
         when = None  # lerp's Number weight, clamp's Tensor bounds: TensorIterator's cast rule
     if name in ("abs", "absolute") and args[0].dtype.is_complex:  # (a real result: TensorIterator's rule)
         when = None
-    if name == "diag" and r.dtype is not o.dtype:  # diag checks castability first, in its own words
+    if name in _CAST_FIRST_WORDS and r.dtype is not o.dtype:  # castability first, in its own words
         castable = can_cast(r.dtype, o.dtype)
-        when, error, text = "differs", RuntimeError, (
-            _EXPECTED if castable else "diag: result type {R} can't be cast to the desired out= type {O}")
+        when, error, text = "differs", RuntimeError, _EXPECTED if castable else _CAST_FIRST_WORDS[name]
     if name in ("max", "min", "mean") and len(args) == 1:  # the full reduction
         when, text = "uncastable", _CAN_CAST if name != "mean" else text
     elif name == "mean" or name == "nansum" and (dtype_given or args[0].dtype.kind in "biu"):
@@ -311,7 +344,7 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
              "nonbool": o.dtype is not dt.bool_, "uncastable": not can_cast(r.dtype, o.dtype),
              None: False}[when]
     if fails:
-        raise error(text.format(name=name, R=scalar_name(r.dtype), O=scalar_name(o.dtype),
+        raise error(text.format(name=name, field=field, R=scalar_name(r.dtype), O=scalar_name(o.dtype),
                                 rc=cpp_name(r.dtype), oc=cpp_name(o.dtype), T=dt.type_name(o.dtype)))
     if not can_cast(r.dtype, o.dtype):
         raise RuntimeError(f"result type {scalar_name(r.dtype)} can't be cast to the desired output type "
@@ -402,21 +435,25 @@ def _write(name: str, r: Tensor, o: Tensor, dim, overlap_ok: bool) -> None:
         o.copy_(r)
 
 
-def call_with_out(fn, name: str, args, kwargs, out):
-    """``fn(*args, **kwargs)`` written into ``out`` (a Tensor, or a tuple for several results)."""
+def call_with_out(fn, name: str, args, kwargs, out, shown: str | None = None):
+    """``fn(*args, **kwargs)`` written into ``out`` (a Tensor, or a tuple for several results); ``shown``:
+    the name torch's parser gives it, where not ``name`` (special_erf, fft_fft)."""
     outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
     if name == "frexp" and isinstance(out, Tensor):  # frexp has one signature: its parser's own words
         raise TypeError("frexp(): argument 'out' must be tuple of Tensors, not Tensor")
     if isinstance(out, Tensor):  # torch's parser speaks first (the tables type a tuple of outs as one Tensor)
-        parse_out_call(name, args, {**kwargs, "out": out})
+        parse_out_call(shown or name, args, {**kwargs, "out": out})
     needs = _OUT_NEEDS.get(name)
     if not all(isinstance(o, Tensor) for o in outs) or (needs and needs not in kwargs
                                                         and (needs == "stable" or len(args) < 2)):
         if name in ("median", "nanmedian"):
             raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
-        raise invalid_combination(name, args, {**kwargs, "out": out})
+        raise out_refused(fn, shown or name, args, kwargs, out)
     if is_grad_enabled() and _requires_grad((*outs, *args, *kwargs.values())):
-        raise RuntimeError(f"{_OUT_OP.get(name, name)}(): functions with out=... arguments don't support "
+        # (vecdot of vectors is vdot, of batches a sum of products)
+        batched = name == "linalg_vecdot" and any(a.dim() > 1 for a in args[:2])
+        op = "sum" if batched else _OUT_OP.get(name, name)
+        raise RuntimeError(f"{op}(): functions with out=... arguments don't support "
                            "automatic differentiation, but one of the arguments requires grad.")
     if name not in _INPUTS_UNCHECKED and not (name in ("max", "min") and len(args) == 1):
         for o in outs:
@@ -441,16 +478,20 @@ def call_with_out(fn, name: str, args, kwargs, out):
     except NotImplementedError as e:
         _same_dtype_first(name, args, outs[0], e)
         raise
+    except TypeError as e:  # (worded by the call without out, which torch's parser counts)
+        if (refused := out_refused(fn, shown or name, args, kwargs, out, error=e)) is e:
+            raise
+        raise refused from None
     if name in _OUT_KERNELS and result.dtype in SHELL:
         refuse_kernel(_OUT_KERNELS[name], result.dtype)
     results = result if isinstance(result, tuple) else (result,)
     if isinstance(out, Tensor) == isinstance(result, tuple) or len(outs) != len(results):
-        raise invalid_combination(name, args, {**kwargs, "out": out})
+        raise out_refused(fn, shown or name, args, kwargs, out, len(results))
     for i, (r, o) in reversed(list(enumerate(zip(results, outs)))) if name == "nanmedian" else enumerate(
             zip(results, outs)):
         # the indices of max/sort/topk are int64 exactly, as argmax's
         _check(name, r, o, i > 0 and r.dtype is dt.int64, [*args, *kwargs.values()],
-               dtype_given)
+               dtype_given, getattr(result, "_names", ("result",) * len(results))[i])
     overlap_ok = _overlap_ok(name, args)
     dim_at = 2 if name == "kthvalue" else 1  # where the dim argument sits (kthvalue's k comes first)
     with no_grad():
@@ -468,7 +509,7 @@ def call_with_out(fn, name: str, args, kwargs, out):
     return _out_type(type(result))(*outs) if return_types.is_return_type(result) else tuple(outs)
 
 
-def _with_out(fn, name: str):
+def _with_out(fn, name: str, shown: str):
     @functools.wraps(fn)
     def op(*args, out=None, **kwargs):
         # (this is the public function: it asks for __torch_function__ overrides itself, overrides.py)
@@ -482,10 +523,10 @@ def _with_out(fn, name: str):
                 if (result := intercept(op, args, kwargs)) is not PASS:
                     return result
                 if not isinstance(e, TypeError) or \
-                        (torchs := missing_argument(name, fn, args, kwargs, e)) is e:
+                        (torchs := missing_argument(shown, fn, args, kwargs, e)) is e:
                     raise
                 raise torchs from None
-        return call_with_out(fn, name, args, kwargs, out)
+        return call_with_out(fn, name, args, kwargs, out, shown)
 
     AWARE.add(op)
 
@@ -497,10 +538,12 @@ def _with_out(fn, name: str):
     return op
 
 
-def install(namespace: dict, names=TAKES_OUT) -> None:
+def install(namespace: dict, names=TAKES_OUT, prefix: str = "") -> None:
     """Give each function of ``namespace`` (the package's dict) named in ``names`` the ``out`` keyword;
-    ``names`` a dict: its functions by their torch names."""
+    ``names`` a dict: its functions by their torch names; ``prefix``: the one torch's parser puts before
+    the names in its messages (torch.special.erf's are special_erf's)."""
     for name in names:
         fn = namespace.get(name)
         if callable(fn) and "out" not in inspect.signature(fn).parameters:
-            namespace[name] = _with_out(fn, names[name] if isinstance(names, dict) else name)
+            torch_name = names[name] if isinstance(names, dict) else name
+            namespace[name] = _with_out(fn, torch_name, prefix + torch_name)

@@ -155,7 +155,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
  'dropout': ('Tensor input, float p, bool train',),
  'dropout_': ('Tensor input, float p, bool train',),
  'dsplit': ('Tensor input, int sections', 'Tensor input, int[] indices'),
- '_nn.elu_': ('Tensor input, Scalar alpha=...',),
+ '_nn.elu_': ('Tensor input, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1',),
  'embedding': ('Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool '
                'sparse=False',),
  'empty_strided': ('int[] size, int[] stride, *, ScalarType? dtype=None, Layout? layout=None, Device? '
@@ -168,6 +168,10 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
          'device=None, bool? pin_memory=False, bool? requires_grad=False'),
  'feature_alpha_dropout': ('Tensor input, float p, bool train',),
  'feature_alpha_dropout_': ('Tensor input, float p, bool train',),
+ 'fft_fftfreq': ('int n, float d=1.0, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, '
+                 'Device? device=None, bool? pin_memory=False, bool? requires_grad=False',),
+ 'fft_rfftfreq': ('int n, float d=1.0, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, '
+                  'Device? device=None, bool? pin_memory=False, bool? requires_grad=False',),
  'fix': ('Tensor input, *, Tensor? out=None',),
  'flatten': ('Tensor input, int start_dim=0, int end_dim=-1',),
  'flip': ('Tensor input, int[] dims',),
@@ -272,6 +276,7 @@ SIGNATURES = {'acosh': ('Tensor input, *, Tensor? out=None',),
                         'dtype=None, Tensor? out=None',
                         "Tensor input, str ord='fro', int[] dim=(-2,-1), bool keepdim=False, *, ScalarType? "
                         'dtype=None, Tensor? out=None'),
+ 'linalg_multi_dot': ('Tensor[] tensors, *, Tensor? out=None',),
  'linalg_norm': ('Tensor input, Scalar? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? '
                  'dtype=None, Tensor? out=None',
                  'Tensor input, str ord, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, '

@@ -788,6 +788,7 @@ def record_view_write(view_t, new):
     """After writing ``new`` into view ``view_t``: its base's history becomes the scatter."""
     from .lazy_bits import written
     base = view_t._base
+    op_node = new._grad_fn
     # torch's CopySlices shows the in-place op's other inputs (its node's edges after self's), whatever
     # pyfront computes the written values with (a conj view's transform, a cast)
     # (the node's inputs as torch shows them: a composite's own, not those of its parts)
@@ -815,6 +816,8 @@ def record_view_write(view_t, new):
         graph.present_as(back, "CopySlices", since, edges=edges)
         base._grad_fn, base._output_nr, base._requires_grad = back._grad_fn, back._output_nr, True
     as_strided_record(view_t)
+    if op_node is not None:  # a composite naming its node after the call names the op's (present_as)
+        view_t._grad_fn.stands_for = op_node
 
 
 def as_strided_record(view_t):

@@ -116,8 +116,11 @@ def _takes_ints_spelled_out(fn, args) -> bool:
 def main():
     table = {}
     x = torch.zeros(1)
+    # (torch.linalg's, torch.fft's and torch.special's keyed as their parser names them: linalg_cholesky)
     spaces = (("torch.", torch, pyfront, ()), ("F.", torch.nn.functional, pyfront.nn.functional, ()),
-              ("Tensor.", torch.Tensor, pyfront.Tensor, (x,)))
+              ("Tensor.", torch.Tensor, pyfront.Tensor, (x,)),
+              ("torch.linalg_", torch.linalg, pyfront.linalg, ()), ("torch.fft_", torch.fft, pyfront.fft, ()),
+              ("torch.special_", torch.special, pyfront.special, ()))
     for key, space, ours, args in spaces:
         for name in dir(space):
             if name.startswith("_") or not hasattr(ours, name):

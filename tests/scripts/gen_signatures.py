@@ -64,6 +64,8 @@ MANUAL = {
        for n, ks in (("chebyshev", "tuvw"), ("shifted_chebyshev", "tuvw"), ("hermite", ("h", "he")),
                      ("laguerre", "l"), ("legendre", "p")) for k in ks},
     "_nn.one_hot": ("Tensor input, int num_classes=-1",),  # the stub's "tensor" is torch's self: "input"
+    # the stub lists alpha alone; torch's binding parses aten::elu_'s schema, scale and input_scale too
+    "_nn.elu_": ("Tensor input, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1",),
     # the stub's keyword-only parameters as positional ones (torch's schema: gelu(Tensor self, *, str
     # approximate), scaled_dot_product_attention(..., bool is_causal=False, *, float? scale, bool enable_gqa))
     "_nn.gelu": ("Tensor input, *, str approximate=...",),
@@ -91,6 +93,11 @@ MANUAL = {
     "linalg_lu_solve": ("Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False, "
                         "Tensor? out=None",),
     "linalg_householder_product": ("Tensor input, Tensor tau, *, Tensor? out=None",),
+    "linalg_multi_dot": ("Tensor[] tensors, *, Tensor? out=None",),
+    # torch.fft's factories (no stub either)
+    **{f"fft_{n}": ("int n, float d=1.0, *, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, "
+                    "Device? device=None, bool? pin_memory=False, bool? requires_grad=False",)
+       for n in ("fftfreq", "rfftfreq")},
 }
 
 

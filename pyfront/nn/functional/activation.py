@@ -19,7 +19,7 @@ from ...ops.common import Formula, check_fits, grad_first, shown_as
 from ...ops.primitives import activation_formulas as formulas, elementwise as ew
 from ...ops.primitives.shaping import cat
 from ...ops.argcheck import _accepts, must_be
-from ...ops.registry import composite
+from ...ops.registry import composite, records
 from ...ops import samples
 from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
@@ -405,10 +405,11 @@ def _elu_result_double_backward(gg, g, y, alpha, scale, input_scale):
             None, None, None)
 
 
-def _elu_saved(alpha, inplace, input, scale=None):
+def _elu_saved(alpha, inplace, input, scale=None, input_scale=1):
     """What torch's EluBackward0 (``scale`` given; EluBackward1 in place) or CeluBackward0/1 saves: the
     numbers as given, then the input, or the in-place call's result."""
-    numbers = [("alpha", alpha)] if scale is None else [("alpha", alpha), ("input_scale", 1), ("scale", scale)]
+    numbers = [("alpha", alpha)] if scale is None else [("alpha", alpha), ("input_scale", input_scale),
+                                                        ("scale", scale)]
     return [*numbers, ("result", Result(0)) if inplace else ("self", input)]
 
 
@@ -943,8 +944,11 @@ def _recorded_logsigmoid(input):
         made.append(_logsigmoid(x, buffer=True))
         return made[0][0]
 
+    def backward(g, x):  # the forward's buffer, as torch's kernel reads it (not computed again)
+        return _logsigmoid_backward(g, x, made[0][1])
+
     since = SEQUENCE[0]
-    out = Formula.apply(value, _logsigmoid_backward, input)
+    out = Formula.apply(value, backward, input)
     present_as(out, "LogSigmoidBackward0", since, inputs=(input,),
                saves=lambda: [("self", input), ("buffer", Unreturned(made[0][1]))])
     return out
@@ -960,20 +964,23 @@ def _logsigmoid(input, buffer=False):
     return formulas.logsigmoid(_TENSOR_MATH, input)
 
 
-def _logsigmoid_backward(g, input):
-    """torch's log_sigmoid_backward, a Formula itself (its gradients torch's double backward's)."""
-    return Formula.apply(_logsigmoid_backward_value, _logsigmoid_double_backward, g, input)
+def _logsigmoid_backward(g, input, buffer=None):
+    """torch's log_sigmoid_backward, a Formula itself (its gradients torch's double backward's); ``buffer``:
+    the forward's exp(-|x|), where it kept one (else computed here)."""
+    return Formula.apply(_logsigmoid_backward_value, _logsigmoid_double_backward, g, input, buffer)
 
 
-def _logsigmoid_backward_value(g, input):
+def _logsigmoid_backward_value(g, input, buffer=None):
     """torch's cpu kernel: it reads the forward's buffer z = exp(-|x|), stored in the dtype (so rounded for
     16-bit ones), and computes ``(1 - z / (1 + z)) * g`` below 0, ``(0 + z / (1 + z)) * g`` from 0 (NaN
     included): one select, in float32 for the 16-bit dtypes, rounded once."""
     low = input.dtype if input.dtype in dt.HALVES else None
     if not low and host_rules(input._storage.device):
-        return apply_like(input, ew.log_sigmoid_backward_op, g, input)
-    z = ew.exp(-ew.abs(input.float())).to(low) if low else None
-    return _logsigmoid_grad(g, input, z)
+        operands = (g, input) if buffer is None else (g, input, buffer)
+        return apply_like(input, ew.log_sigmoid_backward_op, *operands)
+    if buffer is None and low:
+        buffer = ew.exp(-ew.abs(input.float())).to(low)
+    return _logsigmoid_grad(g, input, buffer)
 
 
 @in_float32  # (16-bit operands: torch's kernel in float32, rounded once)
@@ -982,11 +989,11 @@ def _logsigmoid_grad(g, x, z):
 
 
 @shown_as("LogSigmoidBackwardBackward0")
-def _logsigmoid_double_backward(gg, g, input):
-    """torch's: log_sigmoid_backward(gg) for the incoming gradient, ``gg * g * (s - 1) * s`` (s =
-    sigmoid(x)) for the input."""
+def _logsigmoid_double_backward(gg, g, input, buffer):
+    """torch's: log_sigmoid_backward(gg) for the incoming gradient (over the same buffer), ``gg * g * (s -
+    1) * s`` (s = sigmoid(x)) for the input."""
     s = ew.sigmoid(input)
-    return _logsigmoid_backward(gg, input), gg * g * (s - 1) * s
+    return _logsigmoid_backward(gg, input, buffer), gg * g * (s - 1) * s, None
 
 
 @composite(torch_name="nn.functional.tanhshrink", samples=samples.float_unary)
@@ -1383,7 +1390,33 @@ def _prelu_weight_grad_backward(gg, g, x, w):
 
 relu_ = _inplace_of(relu)
 leaky_relu_ = _inplace_of(leaky_relu)
-elu_ = _inplace_of(elu)
+
+
+@records("EluBackward1", lambda input, alpha=1.0, scale=1.0, input_scale=1.0: _elu_saved(alpha, True, input,
+                                                                                        scale, input_scale))
+def elu_(input: Tensor, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
+    """In-place ``elu``, as torch's binding ``aten::elu_``: ``input`` becomes ``scale * x`` where ``x > 0``,
+    else ``scale * alpha * (exp(x * input_scale) - 1)``, and is returned.
+
+    Args:
+        input (Tensor): the tensor to overwrite (floating dtype).
+        alpha (float): the value the negative side tends to (as ``-alpha``). Default: 1.0
+        scale (float): the factor of both sides. Default: 1.0
+        input_scale (float): the factor of ``x`` inside the exponential. Default: 1.0
+
+    Shape:
+        input: ``(*)``; output: ``input`` itself.
+
+    Raises what ``elu`` raises; matches ``torch.nn.functional.elu_`` (selu is ``scale`` 1.0507 and
+    ``alpha`` 1.6733).
+    """
+    _numbers("elu_", alpha=alpha, scale=scale, input_scale=input_scale)
+    _floating("elu_cpu", input)
+    since = SEQUENCE[0]
+    if input.dtype.is_floating_point:  # (torch refuses integer inputs)
+        for number in (alpha, scale, input_scale):
+            check_fits(number, input.dtype, opmath=True)
+    return _out(input, _elu(input, alpha, scale, input_scale, inplace=True), True, since)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:

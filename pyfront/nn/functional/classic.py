@@ -334,18 +334,21 @@ def _rrelu_evaluation(input, lower, upper, inplace, relay):
     return relaid(out, None) if relay else out
 
 
-def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+           generator=None) -> Tensor:
     """In-place ``rrelu``: ``input`` becomes ``rrelu(input, lower, upper, training)``.
 
     Args:
         input (Tensor): written in place. lower, upper, training: as ``rrelu``.
+        generator (Generator, optional): the source of the slopes drawn when training. Default: None
 
     Raises:
         RuntimeError: ``lower > upper``.
 
-    As ``torch.nn.functional.rrelu_``.
+    As ``torch.nn.functional.rrelu_``, which is ``torch.rrelu_`` (one binding: ATen checks only the bounds'
+    order here).
     """
-    return rrelu(input, lower, upper, training, inplace=True)
+    return rrelu(input, lower, upper, training, inplace=True, generator=generator)
 
 
 def pdist(input: Tensor, p: float = 2) -> Tensor:

@@ -7,11 +7,12 @@ import math
 
 from ... import _warnings
 from ... import dtypes as dt
-from ...autograd.grad_mode import not_differentiable
+from ...autograd.function import no_derivative
+from ...autograd.grad_mode import is_grad_enabled, not_differentiable
 from ...backends import host_rules
 from ...autograd.graph import also_saves, saved_as_torch
 from ...ops.argcheck import must_be
-from ...ops.common import Formula, in_float32
+from ...ops.common import Formula, in_float32, shown_as
 from ...ops.creation import arange, full
 from ...ops.half_cpu import LANES, kernel_tail
 from ...ops.memory_formats import contiguous_gradients, contiguous_result_of_all, iterated_grads, lays_out
@@ -652,12 +653,65 @@ def nll_loss(
         # a training step's case, as one op (see nll_loss_forward); on a GPU (and the page's cpu) the
         # composite below keeps every step on the device, where that op has no kernel
         return apply(nll_loss_forward, input, target, ignore_index=ignore_index, reduction=reduction)
+    if input._requires_grad and is_grad_enabled():
+        input = _scores_kept(input)
     losses, w, ignored = _pick(input, target, weight, ignore_index)
     if reduction == "none":
         # an unbatched input's one loss is torch's sum of one term: 0 + (-0.0) is +0.0
         return losses + 0.0 if input.dim() == 1 else losses
     total = _kernel_sum(losses, ignored)
     return total if reduction == "sum" else total / (w.sum() if weight is None else _kernel_sum(w, ignored))
+
+
+def _scores_kept(scores):
+    """``scores`` as they are, whose gradient (of the composite's steps, none of which reads them) keeps
+    an edge to them where a graph of it is recorded (create_graph), as torch's nll_loss_backward takes its
+    scores: its NllLossBackwardBackward0 (NllLoss2D for 3-d and up), whose own gradient there is zeros.
+    torch's nll_loss2d reads 3-d and 5-d and up scores viewed as 4-d: so here, its views around the node."""
+    if scores.dim() == 3 or scores.dim() > 4:
+        n, c = scores.shape[:2]
+        return _scores_kept(scores.reshape(n, c, 1, -1)).reshape(scores.shape)
+    return Formula.apply(Tensor.detach, _KEEPS_SCORES[scores.dim() > 2], scores)
+
+
+def _keeping_scores(node: str):
+    @shown_as(node)
+    def double_backward(gg, g, scores):
+        return gg, ew.zeros_like_grad(scores)
+
+    def backward(g, scores):
+        if not is_grad_enabled():  # no graph of the gradient: the gradient as it is
+            return g
+        return Formula.apply(lambda g, scores: g.detach(), double_backward, g, scores)
+    return backward
+
+
+def refused_twice(scores, op: str):
+    """``scores`` as they are, whose gradient (of a composite loss) refuses to be differentiated again where
+    a graph of it is recorded (create_graph), as torch's gradient of a loss kernel without a double
+    backward: its NotImplemented node over the scores, raising "derivative for aten::``op`` is not
+    implemented" when run. Only where a gradient is recorded (``scores`` requires grad)."""
+    if not (scores._requires_grad and is_grad_enabled()):
+        return scores
+    backward = _REFUSING.get(op)
+    if backward is None:
+        backward = _REFUSING[op] = _refusing(f"derivative for aten::{op} is not implemented")
+    return Formula.apply(Tensor.detach, backward, scores)
+
+
+def _refusing(message: str):
+    def backward(g, scores):
+        if not is_grad_enabled():  # no graph of the gradient: the gradient as it is
+            return g
+        return no_derivative(g.detach(), message, scores)
+    return backward
+
+
+_REFUSING: dict = {}
+
+
+_KEEPS_SCORES = {False: _keeping_scores("NllLossBackwardBackward0"),
+                 True: _keeping_scores("NllLoss2DBackwardBackward0")}
 
 
 def _kernel_sum(terms, ignored):

@@ -14,7 +14,8 @@ from ...ops.creation import arange, ones_like, tensor
 from ...ops.primitives.shaping import cat
 from ...tensor import Tensor
 from .linear import linear, pairwise_distance
-from .loss import _check_reduction, _legacy_reduction, _reduce, check_same_dtype, cross_entropy
+from .loss import (_check_reduction, _legacy_reduction, _reduce, check_same_dtype, cross_entropy,
+                   refused_twice)
 
 __all__ = ["gaussian_nll_loss", "cosine_embedding_loss", "multi_margin_loss", "multilabel_margin_loss",
            "triplet_margin_with_distance_loss", "ctc_loss", "linear_cross_entropy"]
@@ -161,7 +162,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     check_same_dtype(weight, input.dtype)
     if rows and not ((target >= 0) & (target < classes)).all():
         raise RuntimeError("target out of range")
-    x = input.reshape(rows, classes)
+    x = refused_twice(input, "multi_margin_loss_backward").reshape(rows, classes)
     y = target.reshape(rows, 1)
     margins = (margin - x.gather(1, y) + x).clamp_min(0)
     if p == 2:
@@ -204,7 +205,8 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, red
     if target.numel() and not (int(target.min()) >= -1 and int(target.max()) < classes):
         raise RuntimeError("argument #2 'target' is out of range")
     check_same_dtype(target, dt.int64)  # torch's kernel reads int64s, after its range check (any dtype)
-    x, y = input.reshape(rows, classes), target.reshape(rows, classes)
+    x = refused_twice(input, "multilabel_margin_loss_backward").reshape(rows, classes)
+    y = target.reshape(rows, classes)
     valid = (y >= 0).long().cumprod(1) > 0  # the targets end at the first -1
     picked = (y.unsqueeze(-1) == arange(classes, device=x.device)) & valid.unsqueeze(-1)  # (N, j, i)
     is_target = picked.any(1)
@@ -313,6 +315,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
         starts = [sum(tg_len[:i]) for i in range(batch)]
         rows = [tg[s:s + k] for s, k in zip(starts, tg_len)]
     refuse_halves("ctc_loss_cpu", lp.dtype)
+    lp = refused_twice(lp, "_ctc_loss_backward")
     width = 2 * longest + 1
     ext = lp.new_full((batch, width), blank, dtype=dt.int64)
     for i, row in enumerate(rows):

@@ -17,6 +17,8 @@ from ...ops.composite.shaping import pad as _constant_pad
 from ...ops.creation import arange, check_storage, int_tuple, is_sequence, tensor
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
+from ...ops.primitives import pools as kernels
+from ...ops.primitives.moments import one_kernel
 from ...ops.registry import composite, records
 from .conv import in_pieces
 from .pool_grad16 import divided_in_steps, max_grad_in_order, ordered_avg_grad, wants_ordered_grad
@@ -57,8 +59,12 @@ def _pool_pair(value, name, what, allow_empty=False):
     else:
         pair = (int(value), int(value))
     for v in pair:
-        check_fits(v, dt.int32)
+        if not -_C_INT <= v < _C_INT:  # (check_fits's words past one; it costs a microsecond a value)
+            check_fits(v, dt.int32)
     return pair
+
+
+_C_INT = 1 << 31
 
 
 def _output_size(size, k, pad, stride, dilation, ceil_mode):
@@ -168,6 +174,8 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     _shape_check(input, kernel, stride, dilation, out)
     if input.dtype is dt.bool_ or input.dtype.is_complex:
         raise NotImplementedError(f"\"{name}\" not implemented for '{dt.scalar_name(input.dtype)}'")
+    if one_kernel(input):
+        return kernels.max_pool(input, kernel, stride, padding, dilation, out, _lowest(input.dtype))
 
     def pool(x):
         n, c, _, width = x.shape
@@ -473,6 +481,19 @@ def _first(value):
     return int(value[0]) if isinstance(value, (tuple, list)) else int(value)
 
 
+def _window_sizes(x, kernel, stride, padding, out, count_include_pad):
+    """Each dim's divide factors of a fixed-window average pool (their products are its divisors)."""
+    return tuple(tuple(_divisors(size, k, st, p, o, count_include_pad))
+                 for size, k, st, p, o in zip(x.shape[2:], kernel, stride, padding, out))
+
+
+def _avg_kernel(x, kernel, stride, padding, out, count_include_pad, divisor_override):
+    """The cpu's one op of a fixed-window average pool of a batched ``x`` (pools.avg_pool)."""
+    divisor = divisor_override if divisor_override is not None else _window_sizes(
+        x, kernel, stride, padding, out, count_include_pad)
+    return kernels.avg_pool(x, kernel, stride, padding, out, divisor)
+
+
 def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     kernel, stride, padding = _avg_args(name, kernel_size, stride, padding)
     if divisor_override is not None and divisor_override == 0:
@@ -488,6 +509,9 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
     _shape_check(input, kernel, stride, (1, 1), out)
     if input.dtype is not dt.int64 and not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"{name}\" not implemented for '{dt.scalar_name(input.dtype)}'")
+    if one_kernel(input):
+        return _batched(input, lambda x: _avg_kernel(x, kernel, stride, padding, out, count_include_pad,
+                                                     divisor_override))
 
     def pool(x):
         n, c = x.shape[:2]
@@ -495,10 +519,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
         if divisor_override is not None:
             divisor = divisor_override
         else:
-            rows, columns = (
-                _divisors(size, k, st, p, o, count_include_pad)
-                for size, k, st, p, o in zip(x.shape[2:], kernel, stride, padding, out)
-            )
+            rows, columns = _window_sizes(x, kernel, stride, padding, out, count_include_pad)
             divisor = tensor([[r * col for col in columns] for r in rows], dtype=x.dtype, device=x.device)
         if x.dtype.is_floating_point:
             return total / divisor
@@ -763,6 +784,8 @@ def _adaptive_avg(x, sizes):
     dim would stay finite)."""
     if (x.numel() == 0 or 0 in sizes) and not x.dtype.is_floating_point:  # (an empty one keeps its dtype)
         return x.new_empty(tuple(x.shape[:-len(sizes)]) + tuple(sizes))
+    if one_kernel(x):
+        return kernels.adaptive_avg(x, sizes)
     area = None
     for i, out in enumerate(sizes):
         x, counts = _window_sum(x, i - len(sizes), out)
@@ -894,6 +917,8 @@ def _adaptive_max(input, sizes):
         message = ("adaptive_max_pool2d_backward(): Expected grad_output to have non-zero size for non-batch "
                    f"dimensions, but grad_output has sizes {as_2d} with dimension {d} being empty")
         return no_derivative(empty, message, input), empty.to(dt.int64)
+    if one_kernel(input):
+        return kernels.adaptive_max(input, sizes)
     x, picks = input, []
     for i, out in enumerate(sizes):
         d = input.dim() - len(sizes) + i

@@ -15,14 +15,16 @@ from ...ops.common import check_fits
 from ...ops.composite.shaping import pad as _constant_pad, stack
 from ...ops import samples
 from ...ops.primitives import elementwise as ew
+from ...ops.primitives import pools as kernels
+from ...ops.primitives.moments import one_kernel
 from ...ops.creation import arange, tensor
 from ...ops.registry import composite
 from ...tensor import Tensor
 from .conv import _fold_planes, in_pieces
 from .pool_grad16 import max_grad_in_order, ordered_avg_grad, wants_ordered_grad, window_targets
-from .pooling import (_adaptive_avg, _adaptive_geometry, _adaptive_max, _adaptive_sizes, _avg_node,
-                      _bounds, _check_adaptive, _divisors, _global_mean, _lowest, _output_size, _to_ones,
-                      _window_max, _windows)
+from .pooling import (_adaptive_avg, _adaptive_geometry, _adaptive_max, _adaptive_sizes, _avg_kernel,
+                      _avg_node, _bounds, _check_adaptive, _global_mean, _lowest, _output_size, _to_ones,
+                      _window_max, _window_sizes, _windows)
 from ...ops.memory_formats import channels_last_only, contiguous_result, lays_out, like_input
 from ...ops.shell import checked as shell_checked
 
@@ -112,6 +114,8 @@ def _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode):
                                                           dilation, ceil_mode, avg=False)
     if input.dtype is dt.bool_ or input.dtype.is_complex:
         raise NotImplementedError(f"\"max_pool3d\" not implemented for '{dt.scalar_name(input.dtype)}'")
+    if one_kernel(input):
+        return kernels.max_pool(input, kernel, stride, padding, dilation, out, _lowest(input.dtype))
 
     def pool(x):
         n, c = x.shape[:2]
@@ -237,11 +241,13 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
         if divisor_override is not None:
             divisor = divisor_override
         else:
-            t, h, w = (_divisors(size, k, st, p, o, count_include_pad)
-                       for size, k, st, p, o in zip(x.shape[2:], kernel, stride_, padding, out))
+            t, h, w = _window_sizes(x, kernel, stride_, padding, out, count_include_pad)
             divisor = tensor([[[a * b * e for e in w] for b in h] for a in t], dtype=x.dtype, device=x.device)
         return total / divisor if x.dtype.is_floating_point else total.div(divisor, rounding_mode="trunc")
 
+    if one_kernel(input):
+        return _batched(input, lambda x: _avg_kernel(x, kernel, stride_, padding, out, count_include_pad,
+                                                     divisor_override))
     per_sample = input.shape[-4] * kernel[0] * kernel[1] * kernel[2] * out[0] * out[1] * out[2]
     return _batched(input, lambda x: in_pieces(pool, x, per_sample))
 

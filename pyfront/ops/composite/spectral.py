@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...shape import normalize_dim
 from ...tensor import Tensor
 
 __all__ = ["stft", "istft"]
@@ -106,6 +107,42 @@ def _opt(v):
     return "None" if v is None else int(v)
 
 
+def _istft_call(input, n_fft, hop, win_length, window, center, normalized, onesided, length,
+                return_complex):
+    """How torch's istft error messages spell the call (its input by its C++ type's name)."""
+    window_text = "None" if window is None else f"{_type(window)}{{{list(window.shape)}}}"
+    return (f"istft(CPU{dt.scalar_name(input.dtype)}Type{list(input.shape)}, n_fft={n_fft}, "
+            f"hop_length={hop}, win_length={win_length}, window={window_text}, center={int(center)}, "
+            f"normalized={int(normalized)}, onesided={_opt(onesided)}, length={_opt(length)}, "
+            f"return_complex={int(return_complex)}) ")
+
+
+def _check_istft(input, n_fft, hop, win_length, window, onesided, call) -> bool:
+    """torch's checks of an istft call, in its order (it reads the input as its real view: a dim more);
+    the ``onesided`` the spectrum's frequencies imply where not given."""
+    frames_dim, freq_dim = (normalize_dim(d, input.dim() + 1) for d in (-2, -3))  # (its IndexError)
+    if not input.numel():
+        raise RuntimeError(f"{call}: input tensor cannot be empty.")
+    if input.dim() + 1 not in (3, 4):
+        raise RuntimeError(f"{call}: expected a tensor with 3 or 4 dimensions, but got {input.dim() + 1}")
+    fft_size = input.shape[freq_dim]
+    if onesided is None:
+        onesided = fft_size != n_fft
+    if onesided and n_fft // 2 + 1 != fft_size:
+        raise RuntimeError(f"{call}: expected the frequency dimension (3rd to the last) of the input tensor "
+                           f"to match n_fft / 2 + 1 when onesided=True, but got {fft_size}")
+    if not onesided and n_fft != fft_size:
+        raise RuntimeError(f"{call}: expected the frequency dimension (3rd to the last) of the input tensor "
+                           f"to match n_fft when onesided=False, but got {fft_size}")
+    if not 0 < hop <= win_length:
+        raise RuntimeError(f"{call}: expected 0 < hop_length <= win_length")
+    if not 0 < win_length <= n_fft:
+        raise RuntimeError(f"{call}: expected 0 < win_length <= n_fft")
+    if window is not None and (window.dim() != 1 or window.shape[0] != win_length):
+        raise RuntimeError(f"{call}: Invalid window shape. window has to be 1D and length of `win_length`")
+    return onesided
+
+
 def istft(input: Tensor, n_fft: int, hop_length=None, win_length=None, window=None, center: bool = True,
           normalized: bool = False, onesided=None, length=None, return_complex: bool = False) -> Tensor:
     """The inverse of ``stft`` by overlap-add, each sample divided by the windows' summed squares, as
@@ -117,12 +154,13 @@ def istft(input: Tensor, n_fft: int, hop_length=None, win_length=None, window=No
                            "return_complex=True.")
     hop = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
+    call = _istft_call(input, n_fft, hop, win_length, window, center, normalized, onesided, length,
+                       return_complex)
+    onesided = _check_istft(input, n_fft, hop, win_length, window, onesided, call)
     batched = input.dim() == 3
     if not batched:
         input = input.unsqueeze(0)
     n_frames = input.shape[-1]
-    if onesided is None:
-        onesided = input.shape[-2] != n_fft
     if onesided and return_complex:
         raise RuntimeError("Cannot have onesided output if window or input is complex")
     window = _window(window, n_fft, win_length, input, "istft", _NO_WINDOW_INVERSE)
@@ -152,8 +190,8 @@ def istft(input: Tensor, n_fft: int, hop_length=None, win_length=None, window=No
         end = start + length
     y = y[:, start:min(end, total)]
     envelope = envelope[:, start:min(end, total)]
-    if bool((envelope.abs() < 1e-11).any()):
-        raise RuntimeError(f"istft(...): window overlap add min: {float(envelope.abs().min()):g}")
+    if bool((envelope.abs() < 1e-11).any()):  # (torch prints its test's result, a bool tensor)
+        raise RuntimeError(f"{call}window overlap add min: 1\n[ CPUBoolType{{}} ]")
     y = y / envelope
     if length is not None and y.shape[-1] < length:
         from ...nn.functional import pad

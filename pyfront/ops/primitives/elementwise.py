@@ -1255,8 +1255,8 @@ def _softplus_backward_np(np, g, x, beta, threshold):
     return formulas.softplus_backward(_numpy_math(np), g, x, beta, threshold)
 
 
-def _log_sigmoid_backward_np(np, g, x):
-    return formulas.log_sigmoid_backward(_numpy_math(np), g, x)
+def _log_sigmoid_backward_np(np, g, x, buffer=None):
+    return formulas.log_sigmoid_backward(_numpy_math(np), g, x, buffer)
 
 
 # their gradients on the cpu in one kernel each (the composites' selects: 9-12 ops); differentiated by the
@@ -1266,9 +1266,9 @@ elu_backward_op = register(OpDef(
 softplus_backward_op = register(OpDef(
     "softplus_backward", "other", lambda g, x, **attrs: [(x.shape, x.dtype)], _softplus_backward_np, None,
     arity=2))
-log_sigmoid_backward_op = register(OpDef(
-    "log_sigmoid_backward", "other", lambda g, x: [(x.shape, x.dtype)], _log_sigmoid_backward_np, None,
-    arity=2))
+log_sigmoid_backward_op = register(OpDef(  # (the forward's buffer third where it kept one, as torch's kernel)
+    "log_sigmoid_backward", "other", lambda g, x, buffer=None: [(x.shape, x.dtype)], _log_sigmoid_backward_np,
+    None, arity=3))
 
 
 def where(condition, input=None, other=None):

@@ -11,6 +11,7 @@ Public names appear in ``pyfront.nn.functional``, not at the top level, so ``__a
 
 from __future__ import annotations
 
+from ...autograd.grad_mode import _state as _grad_state
 from ...shape import blocks
 from ..dispatch import apply
 from ..half_cpu import is_half
@@ -242,7 +243,8 @@ def _nll_np(np, logp, target, ignore_index, reduction):
     return np.asarray(total if reduction == "sum" else total / np.add.reduce(w, 0))
 
 
-def _nll_backward_np(np, g, target, ignore_index, reduction, n_classes):
+def _nll_backward_np(np, g, *scores_target, ignore_index, reduction, n_classes):
+    target = scores_target[-1]  # (the scores before it where a graph of the gradient is recorded: unread)
     if not np.count_nonzero(target == ignore_index):  # every row counts (weight 1): the general path's sums
         rows = len(target)
         if reduction == "mean":
@@ -264,18 +266,33 @@ def _nll_infer(logp, target, ignore_index, reduction):
     return [(tuple(target.shape) if reduction == "none" else (), logp.dtype)]
 
 
+def _nll_vjp(c, g):
+    """nll_loss_backward(g, [scores,] target): the scores only where a graph of the gradient is recorded
+    (create_graph), as torch's op takes them, an edge whose gradient is zeros (its NllLossBackwardBackward0
+    with a double backward); a plain backward leaves them out (the op reads g and the target alone)."""
+    operands = (g, c.inputs[0], c.inputs[1]) if _grad_state.enabled else (g, c.inputs[1])
+    return apply(_nll_backward, *operands, n_classes=c.input_shapes[0][1], **c.attrs), None
+
+
+def _nll_double_backward(c, gg):
+    """torch's: nll_loss of ``gg`` for the incoming gradient, zeros for the scores, none for the target."""
+    target = c.inputs[-1]
+    again = apply(nll_loss_forward, gg, target, ignore_index=c.attrs["ignore_index"],
+                  reduction=c.attrs["reduction"])
+    return (again, gg.new_zeros(gg.shape), None) if len(c.inputs) == 3 else (again, None)
+
+
 nll_loss_forward = register(OpDef(
-    "nll_loss_forward", "other", _nll_infer, _nll_np,
-    lambda c, g: (apply(_nll_backward, g, c.inputs[1], n_classes=c.input_shapes[0][1], **c.attrs), None),
+    "nll_loss_forward", "other", _nll_infer, _nll_np, _nll_vjp,
     arity=2, save=(0, 1), backward_name="NllLossBackward0",
     # its gradient needs the target only; the scores are kept as torch's node keeps them (its version error)
     extra={"cpu_fallback": True, "shows": 1, "saved_slots": ("self", "target")}))
 _nll_backward = register(OpDef(
-    "nll_loss_backward", "other", lambda g, target, n_classes, **_: [((target.shape[0], n_classes), g.dtype)],
-    _nll_backward_np,
-    lambda c, gg: (apply(nll_loss_forward, gg, c.inputs[1], ignore_index=c.attrs["ignore_index"],
-                         reduction=c.attrs["reduction"]), None),
-    arity=2, save=(1,), backward_name="NllLossBackwardBackward0", extra={"cpu_fallback": True}))
+    "nll_loss_backward", "other",
+    lambda g, *scores_target, n_classes, **_: [((scores_target[-1].shape[0], n_classes), g.dtype)],
+    _nll_backward_np, _nll_double_backward,
+    # (recorded with the scores only, its target third; torch's node shows the gradient's and scores' edges)
+    arity=3, save=(2,), backward_name="NllLossBackwardBackward0", extra={"cpu_fallback": True, "shows": 2}))
 
 
 def _nll_sum_np(np, terms, kept):

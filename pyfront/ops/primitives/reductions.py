@@ -14,6 +14,7 @@ import math
 from ... import dtypes as dt
 from ...autograd.dual import ON as _DUAL
 from ...autograd.grad_mode import is_grad_enabled
+from ...autograd.graph import SEQUENCE, present_as
 from ...backends import host_rules
 from ...shape import normalize_dim, normalize_dims, reads_as_int, single_int_list
 from ..argcheck import invalid_combination, must_be
@@ -669,9 +670,17 @@ def _softmax_vjp(c, g):
     dim, y = c.attrs["dim"], c.out
     if _one_kernel(g, y):  # a training step's case: the formulas below as one op, where they are four
         return (apply(_SOFTMAX_BACKWARD[c.attrs["log"]], g, y, dim=dim),)
+    since = SEQUENCE[0]
     if c.attrs["log"]:
-        return (g - y.exp() * g.sum(dim, keepdim=True),)
-    return (y * (g - (g * y).sum(dim, keepdim=True)),)
+        grad = g - y.exp() * g.sum(dim, keepdim=True)
+    else:
+        grad = y * (g - (g * y).sum(dim, keepdim=True))
+    if is_grad_enabled():  # a graph of the gradient (create_graph): torch's one node of its backward op
+        present_as(grad, _BACKWARD_NODES[c.attrs["log"]], since, inputs=(g, y))
+    return (grad,)
+
+
+_BACKWARD_NODES = {False: "SoftmaxBackwardDataBackward0", True: "LogSoftmaxBackwardDataBackward0"}
 
 
 def _one_kernel(g, y) -> bool:

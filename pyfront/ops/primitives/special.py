@@ -466,7 +466,7 @@ special_xlog1py = binary(
     _xlog_vjp(lambda g, y: special_xlog1py(g, y), 1),
     out=FLOAT, save=(0, 1), torch_name="special.xlog1py", backward_name="SpecialXlog1PyBackward0",
     grad_fn=_scalar_overload("SpecialXlog1PyBackward"), domain=(0.1, None),
-    wgsl="select(a * T(log1p_f32(f32(b))), T(0), a == T(0))", takes_halves=True)
+    wgsl="select(a * T(log1p_c_f32(f32(b))), T(0), a == T(0))", takes_halves=True)
 
 
 def _both_tensors(input, other):
