@@ -81,6 +81,11 @@ QUICK: dict[str, dict] = {
     # its sum in torch's order); both also --cuda-as webgpu
     "param_groups_schedulers": {},
     "losses_more": {},
+    # s36-user3 (tests/test_user_programs_s36c.py tests the faults they found): a CRNN + CTC recogniser
+    # (ctc_loss's every reduction, padded and concatenated targets, impossible and empty inputs, its
+    # refusals; also --cuda-as webgpu); Swin's shifted windows and ConvNeXt's block with drop_path
+    "crnn_ctc": {"rtol": 1e-3},
+    "swin_convnext": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -244,6 +249,15 @@ SLOW: dict[str, dict] = {
     "sparse_coo_signal": {},  # COO graph normalisation, sparse softmax/addmm/gradients, torch.signal.windows
     "pytree_strides": {},  # torch.utils._pytree over batches and a registered dataclass, as_strided windows
     "optimizer_zoo": {},  # every optimizer (Adafactor, NAdam, RAdam, ASGD, ...), their hooks and errors
+    # s36-user3's (tests/test_user_programs_s36c.py; each header its source)
+    "pointnet_dgcnn": {"rtol": 2e-3},  # PointNet T-nets + regulariser, DGCNN knn edge features (Adam drift)
+    "detr_matcher": {},  # DETR's Hungarian matcher, GIoU, SetCriterion, PostProcess; the view(-1) error
+    "hnn_langevin": {},  # Hamiltonian NN (create_graph), RK4, Langevin, SGLD optimizer, HMC leapfrog
+    "siren_fourier": {},  # SIREN's init, gradient/laplacian by autograd.grad, random Fourier features
+    "unet3d_dice": {},  # 3D U-Net (Conv3d, ConvTranspose3d, trilinear), Dice and generalized Dice losses
+    "set_transformer": {},  # Set Transformer's MAB/ISAB/PMA, Deep Sets, a Perceiver with kdim/vdim MHA
+    "transformer_xl": {},  # relative attention's _rel_shift, memories, AdaptiveLogSoftmaxWithLoss
+    "stylegan2_bits": {},  # upfirdn2d, modulated grouped conv/conv_transpose, R1 and path-length penalties
 }
 
 
