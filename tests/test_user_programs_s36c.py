@@ -140,3 +140,19 @@ def test_cpu_autocast_float32_and_promote_lists_as_torch(name):
         with lib.autocast("cpu", dtype=lib.bfloat16):
             return _outcome(case)
     _same(run(pyfront), run(torch), rtol=1e-2, atol=1e-2)
+
+
+@pytest.mark.parametrize("name", ["rand_like", "randn_like", "randint_like"])
+def test_like_samplers_take_a_generator_as_torch(name):
+    """A diffusion loop's ``torch.randn_like(x, generator=g)``: torch 2.13's *_like samplers take the
+    generator (pyfront's rand_like/randn_like refused it with the invalid-combination TypeError); the draw
+    is the generator's, as its sized sampler's."""
+    def draw(lib, seed):
+        args = (5,) if name == "randint_like" else ()
+        return getattr(lib, name)(lib.zeros(2, 3), *args, generator=lib.Generator().manual_seed(seed))
+    assert draw(torch, 1).shape == draw(pyfront, 1).shape
+    sized = {"rand_like": pyfront.rand, "randn_like": pyfront.randn}.get(name)
+    expected = (sized(2, 3, generator=pyfront.Generator().manual_seed(1)) if sized else
+                pyfront.randint(0, 5, (2, 3), generator=pyfront.Generator().manual_seed(1)).float())
+    assert pyfront.equal(draw(pyfront, 1), expected)
+    assert not pyfront.equal(draw(pyfront, 1), draw(pyfront, 2))
