@@ -156,3 +156,21 @@ def test_like_samplers_take_a_generator_as_torch(name):
                 pyfront.randint(0, 5, (2, 3), generator=pyfront.Generator().manual_seed(1)).float())
     assert pyfront.equal(draw(pyfront, 1), expected)
     assert not pyfront.equal(draw(pyfront, 1), draw(pyfront, 2))
+
+
+@pytest.mark.parametrize("device", ["cuda", "cuda:0", "mps", "xpu", "meta", "cpu:1", "cpu", None])
+def test_generator_devices_as_torchs_cpu_build(device):
+    """``torch.Generator(device=...)``: torch's CPU build refuses a generator for cuda/mps/xpu/meta, each in
+    its words, and its cpu generator has no index; pyfront made one for any device (a script's
+    ``Generator(device="cuda")`` then drew on the cpu)."""
+    def make(lib):
+        g = lib.Generator() if device is None else lib.Generator(device=device)
+        return repr(g.device)
+    assert _outcome_text(lambda: make(pyfront)) == _outcome_text(lambda: make(torch))
+
+
+def _outcome_text(fn):
+    try:
+        return "ok", fn()
+    except Exception as e:  # noqa: BLE001 - the exception is what is compared
+        return type(e).__name__, str(e)
