@@ -83,7 +83,7 @@ QUICK: dict[str, dict] = {
     "losses_more": {},
     # s36-user3 (tests/test_user_programs_s36c.py tests the faults they found): a CRNN + CTC recogniser
     # (ctc_loss's every reduction, padded and concatenated targets, impossible and empty inputs, its
-    # refusals; also --cuda-as webgpu); Swin's shifted windows and ConvNeXt's block with drop_path
+    # refusals); Swin's shifted windows and ConvNeXt's block with drop_path; both also --cuda-as webgpu
     "crnn_ctc": {"rtol": 1e-3},
     "swin_convnext": {},
 }

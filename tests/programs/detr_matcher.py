@@ -3,7 +3,7 @@ unbind/stack, box_area, box_iou, generalized_box_iou with its asserts; models/ma
 cost matrix from softmax probabilities, torch.cdist(p=1) and -GIoU, split by sizes, the assignment per image;
 models/detr.py: SetCriterion with empty_weight, _get_src_permutation_idx by torch.cat/full_like, loss_labels
 with a class-filled target by torch.full and index assignment, loss_cardinality, loss_boxes, accuracy with
-topk), a tiny transformer-free query head trained a few steps. scipy's linear_sum_assignment replaced by an
+topk), a tiny transformer-free query head trained a few steps (device agnostic: cuda when available). scipy's linear_sum_assignment replaced by an
 exhaustive search over permutations (scipy is not installed here); PostProcess's scaling by image sizes."""
 import itertools
 
@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 
 torch.manual_seed(0)
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def linear_sum_assignment(cost):
@@ -229,15 +230,16 @@ try:
 except AssertionError as e:
     print("assert", type(e).__name__)
 
-model = TinyDETR()
+model = TinyDETR().to(device)
 weight_dict = {'loss_ce': 1, 'loss_bbox': 5, 'loss_giou': 2}
 criterion = SetCriterion(3, HungarianMatcher(1, 5, 2), weight_dict, eos_coef=0.1,
-                         losses=['labels', 'boxes', 'cardinality'])
-print(criterion.empty_weight)
-images = torch.randn(2, 3, 8, 8)
+                         losses=['labels', 'boxes', 'cardinality']).to(device)
+print(criterion.empty_weight.cpu())
+images = torch.randn(2, 3, 8, 8).to(device)
 targets = [{"labels": torch.tensor([0, 2]), "boxes": torch.tensor([[0.3, 0.3, 0.2, 0.2], [0.7, 0.6, 0.3, 0.4]])},
            {"labels": torch.tensor([1, 1, 0]),
             "boxes": torch.tensor([[0.5, 0.5, 0.5, 0.5], [0.2, 0.8, 0.1, 0.2], [0.8, 0.2, 0.2, 0.1]])}]
+targets = [{k: v.to(device) for k, v in t.items()} for t in targets]
 param_dicts = [{"params": [p for n, p in model.named_parameters() if "backbone" not in n and p.requires_grad]},
                {"params": [p for n, p in model.named_parameters() if "backbone" in n and p.requires_grad],
                 "lr": 1e-4}]
@@ -252,9 +254,9 @@ for step in range(6):
     optimizer.step()
     print(step, f"{losses.item():.5f}", {k: round(v.item(), 4) for k, v in loss_dict.items()},
           [(i.tolist(), j.tolist()) for i, j in indices])
-results = PostProcess()(model(images), torch.tensor([[480, 640], [300, 400]]))
+results = PostProcess()(model(images), torch.tensor([[480, 640], [300, 400]], device=device))
 for r in results:
-    print(r['labels'].tolist(), r['scores'].round(decimals=4).tolist(), r['boxes'][0].round(decimals=2).tolist())
+    print(r['labels'].tolist(), r['scores'].cpu().round(decimals=4).tolist(), r['boxes'][0].round(decimals=2).tolist())
 print(accuracy(torch.tensor([[0.1, 0.9, 0.0], [0.8, 0.1, 0.1]]), torch.tensor([1, 2])))
 try:  # the view(-1) of a transposed top-k that the ImageNet example later wrote as reshape(-1)
     accuracy(torch.tensor([[0.1, 0.9, 0.0], [0.8, 0.1, 0.1]]), torch.tensor([1, 2]), topk=(1, 2))

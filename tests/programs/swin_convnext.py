@@ -3,12 +3,13 @@ facebookresearch/ConvNeXt (models/convnext.py) write them, shrunk: window_partit
 view-permute-contiguous, the relative position bias table indexed through torch.meshgrid/flatten/permute,
 the shifted-window attention mask by slices and masked_fill, cyclic shifts by torch.roll, timm's drop_path
 (bernoulli_ on a keep mask, div_), ConvNeXt's channels_first LayerNorm and its depthwise 7x7 block with
-layer scale, trunc_normal_ init; a few AdamW steps on random images."""
+layer scale, trunc_normal_ init; a few AdamW steps on random images (cuda when available)."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 torch.manual_seed(0)
+device = "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def drop_path(x, drop_prob: float = 0., training: bool = False, scale_by_keep: bool = True):
@@ -233,7 +234,7 @@ class Net(nn.Module):
         return self.head(x.mean(1))
 
 
-model = Net()
+model = Net().to(device)
 print(model.swin[1].attn)
 print(model.swin[1].drop_path, model.convnext.drop_path)
 print("index", model.swin[0].attn.relative_position_index.shape, model.swin[0].attn.relative_position_index[0, :6].tolist(),
@@ -250,8 +251,8 @@ decay = [p for n, p in model.named_parameters() if p.ndim > 1 and "relative_posi
 no_decay = [p for n, p in model.named_parameters() if not (p.ndim > 1 and "relative_position_bias_table" not in n)]
 opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0.}], lr=1e-3)
 print(len(decay), len(no_decay))
-images = torch.randn(8, 3, 16, 16)
-labels = torch.randint(0, 5, (8,))
+images = torch.randn(8, 3, 16, 16).to(device)
+labels = torch.randint(0, 5, (8,)).to(device)
 crit = nn.CrossEntropyLoss(label_smoothing=0.1)
 for step in range(4):
     model.train()
@@ -266,6 +267,6 @@ with torch.no_grad():
     out = model(images)
 print("eval", out.argmax(1).tolist(), f"{out.std().item():.5f}")
 print("drop_path eval identity", torch.equal(drop_path(images, 0.5, False), images))
-t = torch.ones(6, 2)
+t = torch.ones(6, 2, device=device)
 print("drop_path rows", drop_path(t, 0.5, True).tolist())
 print("drop_path keep", drop_path(t, 0.5, True, scale_by_keep=False).sum(1).tolist())
