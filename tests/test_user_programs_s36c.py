@@ -127,6 +127,7 @@ def _autocast_cases(t):
                                                                       _random_samples=t.full((1, 2, 3), 0.5)),
             "max_unpool1d": lambda: F.max_unpool1d(*F.max_pool1d(vol[0, :, 0], 2, return_indices=True), 2),
             "fake_quantize_per_tensor_affine": lambda: t.fake_quantize_per_tensor_affine(v, 0.1, 0, 0, 255),
+            "F.conv_tbc (lower)": lambda: F.conv_tbc(A[:, None].float(), A[None].float(), t.zeros(3), 1),
             "index_copy (promote)": lambda: t.zeros(3, 3).index_copy(0, t.tensor([0]), A[:1]),
             "index_copy (two bf16)": lambda: t.zeros(3, 3).to(A.dtype).index_copy(0, t.tensor([0]), A[:1])}
 

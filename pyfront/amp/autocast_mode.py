@@ -26,7 +26,8 @@ from ..tensor import Tensor
 
 # torch's autocast lists (aten/src/ATen/autocast_mode.cpp), by the names pyfront's functions have
 _CPU_LOWER = ("conv1d conv2d conv3d bmm mm baddbmm addmm addbmm linear matmul conv_transpose1d "
-              "conv_transpose2d conv_transpose3d prelu scaled_dot_product_attention __matmul__ __rmatmul__")
+              "conv_transpose2d conv_transpose3d prelu scaled_dot_product_attention __matmul__ __rmatmul__ "
+              "conv_tbc")
 _CPU_FP32 = ("avg_pool3d binary_cross_entropy grid_sample polar prod quantile nanquantile stft cdist trace "
              "cholesky cholesky_inverse cholesky_solve inverse lu_solve orgqr ormqr pinverse max_pool3d "
              "max_unpool2d max_unpool3d adaptive_avg_pool3d mse_loss cosine_embedding_loss nll_loss "
