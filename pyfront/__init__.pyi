@@ -1902,7 +1902,7 @@ def rad2deg_(input):
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.rand``. (pyfront.ops.creation.rand)"""
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.rand_like``. (pyfront.ops.creation.rand_like)"""
 
 def randint(
@@ -1924,7 +1924,7 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.randn``. (pyfront.ops.creation.randn)"""
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.randn_like``. (pyfront.ops.creation.randn_like)"""
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):

@@ -874,20 +874,22 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=
     ), input, kw.get("memory_format"))
 
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     _like_keywords("rand_like", (input,), kw, sampler=True)
     return made_like(rand(
         input.shape,
+        generator=generator,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
         requires_grad=requires_grad,
     ), input, kw.get("memory_format"))
 
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     _like_keywords("randn_like", (input,), kw, sampler=True)
     return made_like(randn(
         input.shape,
+        generator=generator,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
         requires_grad=requires_grad,
