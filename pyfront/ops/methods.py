@@ -225,11 +225,12 @@ def _outer_in_self(self, args, kwargs):
 def _mask_expanded_to_self(self, args, kwargs):
     """masked_scatter_ expands its mask to self's shape (torch's expand_inplace; the out-of-place op
     broadcasts both), in expand's words."""
-    operands = (*args, *kwargs.values())
-    if len(operands) == 2 and all(isinstance(t, Tensor) for t in operands) and operands[0]._shape != self._shape:
+    given = dict(zip(("mask", "source"), args), **kwargs)  # (bound by name: keywords in any order)
+    mask, source = given.get("mask"), given.get("source")
+    if isinstance(mask, Tensor) and isinstance(source, Tensor) and mask._shape != self._shape:
         from .composite.indexing import check_source_dtype
-        check_source_dtype(self, operands[1])  # (torch's first)
-        operands[0].expand(self.shape)
+        check_source_dtype(self, source)  # (torch's first)
+        mask.expand(self.shape)
 
 
 # ops whose in-place form checks its arguments itself first, with its own text
