@@ -126,7 +126,8 @@ _argcheck.install(nn.functional.__dict__, [n for n in vars(nn.functional) if not
 amp.autocast_mode.install(globals())
 amp.autocast_mode.install(Tensor)
 amp.autocast_mode.install(nn.functional.__dict__)
-amp.autocast_mode.install(linalg.__dict__)  # (linalg.matmul, multi_dot, vecdot)
+amp.autocast_mode.install(linalg.__dict__, prefix="linalg.")
+amp.autocast_mode.install(fft.__dict__, prefix="fft.")
 
 # sparse COO tensors: torch.sparse_coo_tensor, torch.sparse.*
 from . import sparse  # noqa: E402

@@ -1824,8 +1824,10 @@ def pdist(input: Tensor, p: builtins.float = 2) -> Tensor:
     """The p-norm distance between every pair of rows: ``||x_i - x_j||_p`` for ``i < j``, row-major.
     (pyfront.nn.functional.classic.pdist)"""
 
-def permute(input, *args, dims=None):
-    """As ``torch.permute``. (pyfront.ops.views.permute)"""
+def permute(input, dims):
+    """``input`` with its dims in the order ``dims`` (one sequence: torch.permute(x, 1, 0) is Python's
+    TypeError, as torch's; the method spells them out), as ``torch.permute``.
+    (pyfront.ops.views.permute)"""
 
 def permute_copy(input: Tensor, dims, *, out=None) -> Tensor:
     """A copy of ``input.permute(dims)``. (pyfront.ops.composite.view_copies.permute_copy)"""
@@ -1900,7 +1902,7 @@ def rad2deg_(input):
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.rand``. (pyfront.ops.creation.rand)"""
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.rand_like``. (pyfront.ops.creation.rand_like)"""
 
 def randint(
@@ -1922,7 +1924,7 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """As ``torch.randn``. (pyfront.ops.creation.randn)"""
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     """As ``torch.randn_like``. (pyfront.ops.creation.randn_like)"""
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):

@@ -12,11 +12,31 @@ import time
 from .device import as_device
 
 
+# torch's (CPU build's) refusal of a generator for a device type it has no generator for
+_NO_GENERATOR = {
+    "cuda": "Cannot get CUDA generator without ATen_cuda library. PyTorch splits its backend into two "
+            "shared libraries: a CPU library and a CUDA library; this error has occurred because you are "
+            "trying to use some CUDA functionality, but the CUDA library has not been loaded by the dynamic "
+            "linker for some reason.  The CUDA library MUST be loaded, EVEN IF you don't directly use any "
+            "symbols from the CUDA library! One common culprit is a lack of -Wl,--no-as-needed in your link "
+            "arguments; many dynamic linkers will delete dynamic library dependencies if you don't depend on "
+            "any of their symbols.  You can check if this has occurred by using ldd on your binary to see if "
+            "there is a dependency on *_cuda.so library.",
+    "mps": "Cannot execute getNewGenerator() without MPS backend.",
+    "xpu": "Cannot get XPU generator without ATen_xpu library.",
+    "meta": "META device type not an accelerator.",
+}
+
+
 class Generator:
-    """A source of random numbers, as ``torch.Generator``."""
+    """A source of random numbers, as ``torch.Generator``: on the cpu (any index: torch's cpu generator has
+    none) or webgpu (``cuda`` under ``--cuda-as webgpu``); another device type is torch's RuntimeError."""
 
     def __init__(self, device="cpu"):
-        self.device = as_device(device)
+        device = as_device(device)
+        if device.type in _NO_GENERATOR:
+            raise RuntimeError(_NO_GENERATOR[device.type])
+        self.device = as_device("cpu") if device.type == "cpu" else device
         self._seed = 67280421310721  # PyTorch's default seed
         self._offset = 0
 

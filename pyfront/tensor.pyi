@@ -1082,7 +1082,8 @@ class Tensor:
     def output_nr(self) -> builtins.int:
         """As ``torch.Tensor.output_nr``. (pyfront.tensor.Tensor.output_nr)"""
     def permute(self, *args, dims=None):
-        """As ``torch.Tensor.permute``. (pyfront.ops.views.permute)"""
+        """``x.permute(1, 0)``, ``x.permute((1, 0))`` or ``x.permute(dims=(1, 0))``.
+        (pyfront.ops.views._permute_method)"""
     def pin_memory(self, device=None):
         """A copy in page-locked memory for fast uploads: with cuda mapped to the WebGPU device (where
         pinning has no meaning) a plain copy; without it, the error of torch's build without an

@@ -13,6 +13,7 @@ import pytest
 import pyfront
 
 import op_fuzz
+from optable import _resolve
 from pyfront.ops.outarg import TAKES_OUT
 from webgpu_required import requires_webgpu
 
@@ -37,12 +38,14 @@ EMPTY_KNOWN = {
     ("index_copy", "torch raises RuntimeError"), ("index_fill", "torch raises RuntimeError"),
     ("scatter", "torch raises RuntimeError"), ("scatter_add", "torch raises RuntimeError"),
     ("scatter_reduce", "torch raises RuntimeError"), ("take_along_dim", "error text"),
-    ("nn.functional.embedding", "error type IndexError vs RuntimeError"),
     ("nn.functional.embedding_bag", "error text"), ("nn.functional.affine_grid", "error text"),
-    ("nn.functional.bilinear", "error text"),
     # attention of an empty key or value: torch refuses the shapes (the batch dims' broadcast, bmm's sizes)
     ("nn.functional.scaled_dot_product_attention", "torch raises RuntimeError"),
 }
+# 0-d operands: batch_norm's feature count of a 0-d input, multi_head_attention_forward's chunk of a 0-d
+# projection
+SCALAR_KNOWN = {("nn.functional.batch_norm", "error type IndexError vs RuntimeError"),
+                ("nn.functional.multi_head_attention_forward", "error type IndexError vs RuntimeError")}
 # torch's F.linear is its C++ binding, which takes out=; pyfront's refuses it (a wrapper would cost every
 # training step)
 NO_OUT_KNOWN = {("nn.functional.linear", "pyfront raises TypeError")}
@@ -140,6 +143,317 @@ def test_empty_operands():
     """Every op with its operands of each shape made empty in one dim in turn: torch's result (a reduction,
     selection or search of nothing), or its refusal in its words."""
     _check(_faults(op_fuzz.empty_sweep()), EMPTY_KNOWN)
+
+
+def test_0d_operands():
+    """Every op with its operands of each shape made 0-d in turn: torch's result, or its refusal, often its
+    read of a dim the operand lacks ('Dimension specified as -1 but tensor has no dimensions': unfold, mv,
+    avg_pool2d, multilabel_soft_margin_loss, bilinear), or linear's and rms_norm's own."""
+    _check(_faults(op_fuzz.scalar_sweep()), SCALAR_KNOWN)
+
+
+def _differing(calls):
+    """The names of ``calls`` (name -> f(lib)) whose outcome in pyfront is not torch's."""
+    import torch
+    return sorted((name for name, call in calls.items() if _outcome(call, torch) != _outcome(call, pyfront)),
+                  key=str)
+
+
+def _exact(f):
+    """``f``'s result as its dtype and values (an error raised as it is)."""
+    def exact(L):
+        r = f(L)
+        return str(r.dtype).rpartition(".")[2], tuple(r.flatten().tolist())
+    return exact
+
+
+def test_trapezoid_of_no_samples_and_0d():
+    """trapezoid of an empty dim is zeros of y's dtype (bool and integers too), before its bool refusal;
+    a 0-d y with x is torch's read of dim 0 (cumulative_trapezoid's too)."""
+    calls = {}
+    for name, dtype, shape, how in itertools.product(
+            ("trapezoid", "cumulative_trapezoid"),
+            ("bool", "uint8", "int64", "float16", "float64", "complex64"),
+            ((), (0,), (3, 0), (1,), (3,)), ("", "dx", "x")):
+        def call(L, name=name, dtype=dtype, shape=shape, how=how):
+            y = L.ones(shape, dtype=getattr(L, dtype))
+            x = L.arange(max(y.shape[-1:] or (1,))).to(y.dtype)
+            return getattr(L, name)(y, **({"x": x} if how == "x" else {"dx": 0.5} if how else {}))
+        calls[(name, dtype, shape, how)] = _exact(call)
+    assert not _differing(calls)
+
+
+def test_bilinear_sizes_in_order():
+    """bilinear checks ranks, batch dims, each input's last size against the weight (read first), the bias,
+    then the weight's rank, as torch's."""
+    shapes = ((), (3,), (2, 3), (0, 3), (2, 4), (4,), (5, 3, 4), (4, 3, 4))
+    calls = {(a, b, w, bias): (lambda L, a=a, b=b, w=w, bias=bias: L.nn.functional.bilinear(
+        L.ones(a), L.ones(b), L.ones(w), None if bias is None else L.ones(bias)))
+        for a, b, w, bias in itertools.product(shapes, shapes, ((5, 3, 4), (), (5, 3), (5, 3, 4, 1)),
+                                               (None, (5,), (4,)))}
+    assert not _differing(calls)
+
+
+def test_layer_norm_mixed_before_sizes():
+    """layer_norm's CPU check of a mixed call (the first parameter not of the input's dtype) comes before
+    its sizes (rms_norm's 0-d input a ValueError after its weight's)."""
+    dtypes = ("bool", "int32", "float16", "float32", "float64")
+    calls = {}
+    for a, ws, di, dw, db in itertools.product(((2, 3), (3, 2)), ((3,), (4,)), dtypes, (*dtypes, None),
+                                               (None, "float32", "float64")):
+        calls[("layer_norm", a, ws, di, dw, db)] = lambda L, a=a, ws=ws, di=di, dw=dw, db=db: \
+            L.nn.functional.layer_norm(L.ones(a, dtype=getattr(L, di)), (3,),
+                                       None if dw is None else L.ones(ws, dtype=getattr(L, dw)),
+                                       None if db is None else L.ones(3, dtype=getattr(L, db)))
+    for a, ns, w in itertools.product(((), (3,), (2, 3)), ((), (3,), (2, 3), (4, 2, 3)), (None, (3,), (5,))):
+        calls[("rms_norm", a, ns, w)] = lambda L, a=a, ns=ns, w=w: L.nn.functional.rms_norm(
+            L.ones(a), ns, None if w is None else L.ones(w))
+    assert not _differing(calls)
+
+
+def test_unique_refusals():
+    """unique and unique_consecutive refuse complex numbers as torch's kernels (named for the one the dim
+    picks) before the dim's range; a dim of a 0-d input is torch's read of its size; a None flag is refused
+    by the binding the dim picks (unique_dim)."""
+    calls = {}
+    for name, shape, flags, dtype, method in itertools.product(
+            ("unique", "unique_consecutive"), ((0,), (4,), (3, 2), ()),
+            ({}, {"dim": 0}, {"dim": 1}, {"dim": -1}, {"return_inverse": True},
+             {"dim": 0, "return_counts": True}, {"sorted": None}, {"dim": 0, "sorted": None},
+             {"dim": 1, "return_inverse": None}),
+            ("complex64", "bool", "float32"), (False, True)):
+        def call(L, name=name, shape=shape, flags=flags, dtype=dtype, method=method):
+            x = L.ones(shape, dtype=getattr(L, dtype))
+            out = getattr(x, name)(**flags) if method else getattr(L, name)(x, **flags)
+            return tuple(tuple(t.shape) for t in (out if isinstance(out, tuple) else (out,)))
+        calls[(name, shape, str(flags), dtype, method)] = call
+    assert not _differing(calls)
+
+
+def test_smooth_l1_of_beta_0_is_l1():
+    """smooth_l1_loss with beta=0 is torch's l1_loss (its Python hands it on): any dtype its subtraction
+    and reduction take, their refusals otherwise, where pyfront refused every non-float as its own kernel."""
+    dtypes = ("bool", "uint8", "int8", "int32", "float16", "float32", "float64", "complex64")
+    calls = {(a, b, reduction, beta): lambda L, a=a, b=b, reduction=reduction, beta=beta: tuple(
+        L.nn.functional.smooth_l1_loss(L.ones(3, dtype=getattr(L, a)), L.zeros(3, dtype=getattr(L, b)),
+                                       reduction=reduction, beta=beta).reshape(-1).tolist())
+        for a, b, reduction, beta in itertools.product(dtypes, dtypes, ("mean", "sum", "none"), (0.0, 1.0))}
+    assert not _differing(calls)
+
+
+def test_masked_fill_and_scatter_check_order():
+    """masked_fill and masked_scatter, as functions and in place, check as torch's: out of place, mask and
+    input broadcast first; masked_fill_ then its value's rank, the mask's dtype, the mask's shape against
+    self's; masked_scatter_ expands the mask to self's shape before anything."""
+    values = {"0d": lambda L: L.tensor(2.0), "1d": lambda L: L.ones(1), "2d": lambda L: L.ones(3, 4),
+              "number": lambda L: 3.0}
+    calls = {}
+    for name, xs, ms, mask_dtype, value in itertools.product(
+            ("masked_fill", "masked_fill_", "masked_scatter", "masked_scatter_"), ((3, 4), (4, 3), (3, 1)),
+            ((3, 4), (3, 1), (4,)), ("bool", "uint8", "float32"), values):
+        def call(L, name=name, xs=xs, ms=ms, mask_dtype=mask_dtype, value=value):
+            x, mask = L.zeros(xs), L.ones(ms, dtype=getattr(L, mask_dtype))
+            v = L.ones(20) if name.startswith("masked_scatter") and value == "number" else values[value](L)
+            out = getattr(x, name)(mask, v) if name.endswith("_") else getattr(L, name)(x, mask, v)
+            return tuple(out.flatten().tolist())
+        calls[(name, xs, ms, mask_dtype, value)] = call
+    assert not _differing(calls)
+
+
+def test_cdist_reads_compute_mode_then_p():
+    """cdist's Python refuses an unknown compute_mode before anything else, then its binding's parser a p
+    that is no float, before the kernel's checks of the operands."""
+    shapes = ((2, 3), (3,), (4, 1), (4, 3))
+    calls = {}
+    for a, b, dtype, p, mode in itertools.product(shapes, shapes, ("float32", "int64"),
+                                                  (2.0, -1.0, "2", None), (None, "x")):
+        def call(L, a=a, b=b, dtype=dtype, p=p, mode=mode):
+            modes = {} if mode is None else {"compute_mode": mode}
+            return tuple(L.cdist(L.ones(a, dtype=getattr(L, dtype)), L.ones(b), p, **modes).shape)
+        calls[(a, b, dtype, p, mode)] = call
+    assert not _differing(calls)
+
+
+# torch's products of no terms it words its own way: bilinear's reshape of (-1, 0); the bool add-forms'
+# scaling of the input by an integer beta beside a non-empty result ("result type Long can't be cast")
+EMPTY_PRODUCTS_KNOWN = {
+    *(("bilinear", d, (n, 0, m)) for d in ("bool", "int32", "float16") for n in (0, 2) for m in (0, 4)),
+    *((name, "bool", (2, 0, 4)) for name in ("addmm", "baddbmm", "addbmm", "linear+bias"))}
+
+
+def test_products_of_empty_operands():
+    """The matrix products of an empty operand (an empty result, or no terms) compute as torch's, which
+    returns before its kernel's dtype dispatch (bool products refused otherwise); 16-bit and prod of
+    nothing too (a 16-bit prod of an empty dim reshaped by -1: NumPy's ValueError)."""
+    def t(L, shape, dtype):
+        return L.ones(shape, dtype=getattr(L, dtype))
+    forms = {
+        "mm": lambda L, n, k, m, d: L.mm(t(L, (n, k), d), t(L, (k, m), d)),
+        "matmul": lambda L, n, k, m, d: L.matmul(t(L, (n, k), d), t(L, (k, m), d)),
+        "bmm": lambda L, n, k, m, d: L.bmm(t(L, (2, n, k), d), t(L, (2, k, m), d)),
+        "mv": lambda L, n, k, m, d: L.mv(t(L, (n, k), d), t(L, (k,), d)),
+        "addmm": lambda L, n, k, m, d: L.addmm(t(L, (n, m), d), t(L, (n, k), d), t(L, (k, m), d)),
+        "addmv": lambda L, n, k, m, d: L.addmv(t(L, (n,), d), t(L, (n, k), d), t(L, (k,), d)),
+        "baddbmm": lambda L, n, k, m, d: L.baddbmm(t(L, (2, n, m), d), t(L, (2, n, k), d),
+                                                   t(L, (2, k, m), d)),
+        "addbmm": lambda L, n, k, m, d: L.addbmm(t(L, (n, m), d), t(L, (2, n, k), d), t(L, (2, k, m), d)),
+        "linear": lambda L, n, k, m, d: L.nn.functional.linear(t(L, (n, k), d), t(L, (m, k), d)),
+        "linear+bias": lambda L, n, k, m, d: L.nn.functional.linear(t(L, (n, k), d), t(L, (m, k), d),
+                                                                    t(L, (m,), d)),
+        "bilinear": lambda L, n, k, m, d: L.nn.functional.bilinear(t(L, (n, k), d), t(L, (n, 3), d),
+                                                                   t(L, (m, k, 3), d)),
+        "einsum": lambda L, n, k, m, d: L.einsum("ij,jk->ik", t(L, (n, k), d), t(L, (k, m), d)),
+        "tensordot": lambda L, n, k, m, d: L.tensordot(t(L, (n, k), d), t(L, (k, m), d), 1),
+        "prod": lambda L, n, k, m, d: t(L, (n, k, m), d).prod(1),
+    }
+    calls = {(name, d, (n, k, m)): _exact(lambda L, f=f, n=n, k=k, m=m, d=d: f(L, n, k, m, d))
+             for (name, f), d, n, k, m in itertools.product(forms.items(), ("bool", "int32", "float16"),
+                                                           (0, 2), (0, 3), (0, 4))}
+    assert set(_differing(calls)) == EMPTY_PRODUCTS_KNOWN
+
+
+def test_convolutions_of_an_empty_batch():
+    """A convolution of an empty batch takes torch's Empty backend: no kernel, so none of its dtype or kernel
+    checks; ``input * weight.flatten()[0]`` (its promotion, its IndexError for an empty weight) plus
+    ``bias[0]`` in place (a convolution's bias of another dtype refused first)."""
+    dtypes = ("bool", "int32", "int64", "float32", "complex64")
+    calls = {}
+    for rank, transposed, empty_kernel, dx, dw, db in itertools.product(
+            (1, 2, 3), (False, True), (False, True), dtypes, ("same", "float32", "int32"),
+            (None, "same", "float32")):
+        name = f"conv_transpose{rank}d" if transposed else f"conv{rank}d"
+        w = ((3, 4) if transposed else (4, 3)) + ((0,) + (3,) * (rank - 1) if empty_kernel else (3,) * rank)
+
+        def call(L, name=name, rank=rank, w=w, dx=dx, dw=dw, db=db):
+            x = L.ones((0, 3, 5, 6, 4)[:rank + 2], dtype=getattr(L, dx))
+            weight = L.ones(w, dtype=getattr(L, dx if dw == "same" else dw))
+            bias = None if db is None else L.ones(w[1] if "transpose" in name else w[0],
+                                                  dtype=getattr(L, dx if db == "same" else db))
+            out = getattr(L.nn.functional, name)(x, weight, bias)
+            return str(out.dtype).rpartition(".")[2], tuple(out.shape)
+        calls[(name, empty_kernel, dx, dw, db)] = call
+    assert not _differing(calls)
+
+
+def test_permute_function_takes_one_sequence():
+    """torch.permute takes its dims as one sequence (torch.permute(x, 1, 0) is Python's TypeError), the
+    method spelled out or one sequence, and neither both a sequence and dims=."""
+    forms = {"f(1, 0)": lambda L, x: L.permute(x, 1, 0), "f((1, 0))": lambda L, x: L.permute(x, (1, 0)),
+             "f(dims=)": lambda L, x: L.permute(x, dims=(1, 0)), "f()": lambda L, x: L.permute(x),
+             "f(1)": lambda L, x: L.permute(x, 1),
+             "f(input=, dims=)": lambda L, x: L.permute(input=x, dims=[1, 0]),
+             "f((1, 0), dims=)": lambda L, x: L.permute(x, (1, 0), dims=(1, 0)),
+             "m(1, 0)": lambda L, x: x.permute(1, 0), "m((1, 0))": lambda L, x: x.permute((1, 0)),
+             "m(dims=)": lambda L, x: x.permute(dims=(1, 0)), "m()": lambda L, x: x.permute(),
+             "m(1, 0, dims=)": lambda L, x: x.permute(1, 0, dims=(1, 0))}
+    calls = {(name, shape): lambda L, f=f, shape=shape: tuple(f(L, L.ones(shape)).shape)
+             for (name, f), shape in itertools.product(forms.items(), ((2, 3), (4,)))}
+    assert not _differing(calls)
+
+
+def test_out_of_another_dtype_for_ops_without_promotion():
+    """The one-operand ops whose TensorIterator has no type promotion (floor, frac, bitwise_not, abs, ...)
+    refuse an out of another dtype than the input ('Found dtype Byte but expected Bool') before their kernel
+    refuses the dtype; an op's own refusal (complex floor's, bool neg's) first; abs of complex numbers into
+    any dtype its real result casts to."""
+    dtypes = ("bool", "uint8", "int32", "int64", "float16", "float32", "float64", "complex64")
+    ops = ("bitwise_not", "frac", "floor", "ceil", "trunc", "fix", "round", "neg", "abs", "sign", "sgn",
+           "exp", "sqrt", "logical_not", "signbit")
+    calls = {}
+    for op, a, o in itertools.product(ops, dtypes, dtypes):
+        def call(L, op=op, a=a, o=o):
+            out = L.empty(3, dtype=getattr(L, o))
+            getattr(L, op)(L.tensor([1.5, -2.0, 0.0]).to(getattr(L, a)), out=out)
+            return (str(out.dtype).rpartition(".")[2],)
+        calls[(op, a, o)] = call
+    assert not _differing(calls)
+
+
+def test_linspace_and_logspace_ends_and_counts():
+    """Integer and 16-bit linspace/logspace as torch's kernels: no step reads nothing, one fills with start
+    (logspace: base ** start; the range check of a fill, none 16-bit), two or more read both ends as the
+    dtype (range-checked, an int wrapped: uint8's -1 is 255), logspace's difference in the dtype (wrapping
+    at 32 and 64 bits)."""
+    ends = (0, -1, 2.5, 128, -129, 2 ** 31, -2 ** 31, 2 ** 63 - 1, 1e10, 70000)
+    calls = {(name, dtype, a, b, steps): _exact(
+        lambda L, name=name, dtype=dtype, a=a, b=b, steps=steps: getattr(L, name)(a, b, steps,
+                                                                                  dtype=getattr(L, dtype)))
+        for name, dtype, a, b, steps in itertools.product(
+            ("linspace", "logspace"), ("uint8", "int8", "int32", "int64", "float16", "float32"), ends, ends,
+            (0, 1, 2, 5))}
+    assert not _differing(calls)
+
+
+def test_convolution_output_sizes_of_huge_paddings():
+    """torch's 2-d kernels size the output with their C int padding doubled (2 * 2**30 wraps negative): an
+    unstrided convolution's output is refused at once (pyfront computed a 2**31-wide padded input for
+    seconds before an allocation failed); a transposed one passes that check and its factory refuses the
+    true negative size."""
+    F = "nn.functional"
+    calls = {}
+    for p, st, rank in itertools.product((0, 1, 3, 10, 2 ** 20, 2 ** 30), (1, 2), (1, 2)):
+        def transposed(L, p=p, st=st, rank=rank):
+            f = _resolve(L, f"{F}.conv_transpose{rank}d")
+            x, w = L.ones((1, 2, 5, 5)[:rank + 2]), L.ones((2, 3, 2, 2)[:rank + 2])
+            return tuple(f(x, w, stride=st, padding=p if rank == 1 else (0, p)).shape)
+        calls[("transposed", p, st, rank)] = transposed
+        if st == 1 or p < 2 ** 20:  # (a strided one allocates the padded input first: torch's own failure)
+            def plain(L, p=p, st=st, rank=rank):
+                f = _resolve(L, f"{F}.conv{rank}d")
+                x, w = L.ones((1, 2, 5, 5)[:rank + 2]), L.ones((3, 2, 2, 2)[:rank + 2])
+                return tuple(f(x, w, stride=st, padding=p if rank == 1 else (0, p)).shape)
+            calls[("plain", p, st, rank)] = plain
+    assert not _differing(calls)
+
+
+def test_adaptive_pools_to_an_empty_output():
+    """torch's 2-d adaptive average kernel (the 1-d one's too) returns an empty input or output before it
+    looks at the dtype (the 3-d and max kernels do not); a 16-bit 3-d one to no window computes nothing
+    (pyfront divided by its count of outputs: ZeroDivisionError)."""
+    pools = (("adaptive_avg_pool2d", (2, 3, 5, 5), ((0, 2), (2, 0), (2, 2))),
+             ("adaptive_avg_pool1d", (3, 5), (0, 2)), ("adaptive_avg_pool1d", (2, 3, 5), (0, 2)),
+             ("adaptive_avg_pool2d", (0, 3, 5, 5), ((2, 2), (0, 1))),
+             ("adaptive_max_pool2d", (2, 3, 5, 5), ((0, 2),)),
+             ("adaptive_avg_pool3d", (2, 3, 5, 5, 5), ((0, 2, 2), (2, 2, 2))))
+    calls = {}
+    dtypes = ("bool", "uint8", "int32", "float16", "float32")
+    for dtype, (name, shape, sizes) in itertools.product(dtypes, pools):
+        for size in sizes:
+            def call(L, dtype=dtype, name=name, shape=shape, size=size):
+                out = getattr(L.nn.functional, name)(L.ones(shape, dtype=getattr(L, dtype)), size)
+                return str(out.dtype).rpartition(".")[2], tuple(out.shape)
+            calls[(dtype, name, shape, size)] = call
+    assert not _differing(calls)
+
+
+def test_index_copy_check_order():
+    """index_copy checks as torch's: the dim, the index's rank, a scalar source's count ('When source is
+    scalar, index should have one element'), the index's dtype, the dtypes, the slices' shapes, then the
+    count of indices (pyfront counted first)."""
+    calls = {}
+    for idt, idim, slice_bad, sdt, count_bad, xs, dim in itertools.product(
+            ("int64", "int32"), (1, 2), (False, True), ("float32", "float64"), (False, True),
+            ((3, 4), (4,), ()), (None, 5)):
+        def call(L, idt=idt, idim=idim, slice_bad=slice_bad, sdt=sdt, count_bad=count_bad, xs=xs, dim=dim):
+            index = L.tensor([0, 1], dtype=getattr(L, idt)).reshape((1, 2) if idim == 2 else (2,))
+            at = len(xs) - 1 if xs else 0
+            shape = list(xs)  # (a 0-d source where self is 0-d)
+            if xs:
+                shape[at] = 2 + count_bad
+                shape[0] += slice_bad and at  # (another slice: a 2-d self's first dim)
+            source = L.ones(shape, dtype=getattr(L, sdt))
+            return tuple(L.zeros(xs).index_copy(at if dim is None else dim, index, source).shape)
+        calls[(idt, idim, slice_bad, sdt, count_bad, xs, dim)] = call
+    assert not _differing(calls)
+
+
+def test_histogramdd_count_of_a_0d_input():
+    """histogramdd's Python repeats an int bin count input.size(-1) times: a 0-d input's IndexError first."""
+    counts = {"2": 2, "[2]": [2], "[2, 2]": [2, 2]}
+    calls = {(shape, dtype, bins): lambda L, shape=shape, dtype=dtype, bins=bins: [tuple(t.shape) for t in (
+        L.histogramdd(L.ones(shape, dtype=getattr(L, dtype)), counts[bins]))]
+        for shape, dtype, bins in itertools.product(((), (3,), (3, 2)), ("float32", "int16"), counts)}
+    assert not _differing(calls)
 
 
 def test_out_where_pyfront_has_none():

@@ -84,6 +84,11 @@ QUICK: dict[str, dict] = {
     "losses_more": {},
     # s36-torchfn: the "Extending torch" notes' ScalarTensor / LoggingTensor / MetadataTensor (overrides.py)
     "torch_function_subclass": {},
+    # s36-user3 (tests/test_user_programs_s36c.py tests the faults they found): a CRNN + CTC recogniser
+    # (ctc_loss's every reduction, padded and concatenated targets, impossible and empty inputs, its
+    # refusals); Swin's shifted windows and ConvNeXt's block with drop_path; both also --cuda-as webgpu
+    "crnn_ctc": {"rtol": 1e-3},
+    "swin_convnext": {},
 }
 # the slower ones (or ones whose long runs amplify float32 rounding), run by hand:
 # python tests/test_programs.py NAME
@@ -256,6 +261,15 @@ SLOW: dict[str, dict] = {
     "clustering_embedding": {},  # k-means++, diagonal GMM EM, t-SNE (float64), UMAP's fuzzy graph, spectral
     "classic_vision": {},  # morphology by max_pool, components, equalisation, bilateral, Canny, Hough, Harris
     "kalman_batched": {},  # batched Kalman + RTS (right solves), scale_tril MVN, Q and R by LBFGS, unscented
+    # s36-user3's (tests/test_user_programs_s36c.py; each header its source)
+    "pointnet_dgcnn": {"rtol": 2e-3},  # PointNet T-nets + regulariser, DGCNN knn edge features (Adam drift)
+    "detr_matcher": {},  # DETR's Hungarian matcher, GIoU, SetCriterion, PostProcess; the view(-1) error
+    "hnn_langevin": {},  # Hamiltonian NN (create_graph), RK4, Langevin, SGLD optimizer, HMC leapfrog
+    "siren_fourier": {},  # SIREN's init, gradient/laplacian by autograd.grad, random Fourier features
+    "unet3d_dice": {},  # 3D U-Net (Conv3d, ConvTranspose3d, trilinear), Dice and generalized Dice losses
+    "set_transformer": {},  # Set Transformer's MAB/ISAB/PMA, Deep Sets, a Perceiver with kdim/vdim MHA
+    "transformer_xl": {},  # relative attention's _rel_shift, memories, AdaptiveLogSoftmaxWithLoss
+    "stylegan2_bits": {},  # upfirdn2d, modulated grouped conv/conv_transpose, R1 and path-length penalties
 }
 
 

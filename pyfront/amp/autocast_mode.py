@@ -27,13 +27,20 @@ from ..tensor import Tensor
 
 # torch's autocast lists (aten/src/ATen/autocast_mode.cpp), by the names pyfront's functions have
 _CPU_LOWER = ("conv1d conv2d conv3d bmm mm baddbmm addmm addbmm linear matmul conv_transpose1d "
-              "conv_transpose2d conv_transpose3d prelu scaled_dot_product_attention __matmul__ __rmatmul__")
+              "conv_transpose2d conv_transpose3d prelu scaled_dot_product_attention __matmul__ __rmatmul__ "
+              "conv_tbc")
 _CPU_FP32 = ("avg_pool3d binary_cross_entropy grid_sample polar prod quantile nanquantile stft cdist trace "
              "cholesky cholesky_inverse cholesky_solve inverse lu_solve orgqr ormqr pinverse max_pool3d "
              "max_unpool2d max_unpool3d adaptive_avg_pool3d mse_loss cosine_embedding_loss nll_loss "
              "hinge_embedding_loss poisson_nll_loss smooth_l1_loss cross_entropy l1_loss huber_loss "
              "margin_ranking_loss soft_margin_loss triplet_margin_loss multi_margin_loss ctc_loss kl_div "
-             "multilabel_margin_loss binary_cross_entropy_with_logits")
+             "multilabel_margin_loss binary_cross_entropy_with_logits view_as_complex geqrf qr svd "
+             "triangular_solve fake_quantize_per_tensor_affine adaptive_max_pool3d fractional_max_pool2d "
+             "fractional_max_pool3d " + " ".join(f"fft.{n}" for n in (
+                 "fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn hfft ihfft".split()))
+             + " " + " ".join(f"linalg.{n}" for n in (
+                 "cond matrix_rank solve cholesky cholesky_ex svdvals eigvals eigvalsh inv inv_ex "
+                 "householder_product tensorinv tensorsolve qr svd eig eigh lstsq".split())))
 _CUDA_LOWER = ("addbmm addmm addmv addr baddbmm bmm chain_matmul multi_dot conv1d conv2d conv3d "
                "conv_transpose1d conv_transpose2d conv_transpose3d linear matmul mm mv prelu "
                "__matmul__ __rmatmul__ scaled_dot_product_attention")
@@ -44,9 +51,22 @@ _CUDA_FP32 = ("binary_cross_entropy_with_logits cosine_embedding_loss cdist cosi
               "triplet_margin_loss")
 # ops torch builds from listed ones (CompositeImplicitAutograd: einsum and tensordot run bmm/mm, vecdot a
 # matmul), so autocast reaches them through their parts; pyfront's call their primitives, so they are listed
-_DECOMPOSED = " einsum tensordot vecdot"
+_DECOMPOSED = " einsum tensordot vecdot linalg.matmul linalg.multi_dot linalg.vecdot"
+# likewise on the cpu: max_unpool1d is max_unpool2d of an unsqueezed input, the _with_indices spellings the
+# listed pools' own kernels
+_CPU_FP32_DECOMPOSED = " max_unpool1d adaptive_max_pool3d_with_indices fractional_max_pool2d_with_indices" \
+    " fractional_max_pool3d_with_indices"
+# A name is the function's in pyfront's namespace (torch.X, Tensor.X, F.X), "linalg.X" or "fft.X" in those:
+# torch.linalg.lu_solve is not torch.lu_solve's kernel, so the lists keep them apart
 LOWER = {"cpu": set((_CPU_LOWER + _DECOMPOSED).split()), "webgpu": set((_CUDA_LOWER + _DECOMPOSED).split())}
-FP32 = {"cpu": set(_CPU_FP32.split()), "webgpu": set(_CUDA_FP32.split())}
+FP32 = {"cpu": set((_CPU_FP32 + _CPU_FP32_DECOMPOSED).split()), "webgpu": set(_CUDA_FP32.split())}
+# F.pad is torch's reflection_pad1d/2d or replication_pad1d/2d/3d kernel by its mode: those are in the cpu
+# float32 list (reflection_pad3d and the constant and circular pads are not)
+FP32_WHEN = {"cpu": {"pad": lambda input, pad, mode="constant", value=None: (
+    mode == "replicate" or mode == "reflect" and len(pad) <= 4)}, "webgpu": {}}
+# the cpu's "promote" list: the inputs cast to the widest floating dtype among them (cat and stack promote
+# as they always do)
+PROMOTE = {"cpu": {"index_copy"}, "webgpu": set()}
 _DEFAULT_DTYPE = {"cpu": dt.bfloat16, "cuda": dt.float16, "webgpu": dt.float16}
 
 
@@ -157,6 +177,13 @@ def _cast(value, dtype):
     return value
 
 
+def _widest_float(args, kwargs):
+    """The promote policy's dtype: the widest floating dtype of the tensors given (float64 included)."""
+    floats = [a.dtype for a in (*args, *kwargs.values())
+              if isinstance(a, Tensor) and a.dtype.is_floating_point]
+    return functools.reduce(dt.promote_types, floats) if floats else None
+
+
 def _wrap(fn, name: str):
     @functools.wraps(fn)
     def op(*args, **kwargs):
@@ -175,8 +202,10 @@ def _wrap(fn, name: str):
             return fn(*args, **kwargs)
         if name in LOWER[kind]:
             dtype = _state.dtype[kind]
-        elif name in FP32[kind]:
+        elif name in FP32[kind] or name in FP32_WHEN[kind] and FP32_WHEN[kind][name](*args, **kwargs):
             dtype = dt.float32
+        elif name in PROMOTE[kind] and _widest_float(args, kwargs) is not None:
+            dtype = _widest_float(args, kwargs)
         else:
             return fn(*args, **kwargs)
         args = tuple(_cast(a, dtype) for a in args)
@@ -192,13 +221,18 @@ def _wrap(fn, name: str):
     return op
 
 
-def install(target) -> None:
-    """Wrap the functions that either list names in ``target``: a module's dict or a class."""
+def install(target, prefix: str = "") -> None:
+    """Wrap the functions that the lists name in ``target``: a module's dict or a class; ``prefix``
+    (``"linalg."``, ``"fft."``) the namespace's, as the lists spell its names."""
     space = vars(target) if isinstance(target, type) else target
-    for name in set().union(*LOWER.values(), *FP32.values()):
+    listed = set().union(*LOWER.values(), *FP32.values(), *FP32_WHEN.values(), *PROMOTE.values())
+    for qualified in listed:
+        name = qualified[len(prefix):]
+        if not qualified.startswith(prefix) or "." in name:
+            continue
         fn = space.get(name)
         if callable(fn) and not isinstance(fn, type) and not getattr(fn, "_autocast", False):
             if isinstance(target, type):
-                setattr(target, name, _wrap(fn, name))
+                setattr(target, name, _wrap(fn, qualified))
             else:
-                target[name] = _wrap(fn, name)
+                target[name] = _wrap(fn, qualified)

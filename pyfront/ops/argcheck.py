@@ -459,6 +459,8 @@ def _bad_flag(key: str, name: str, method: bool, flag: str, i: int, args, kwargs
     given = kwargs.get(flag) if position is None else args[i]
     if (key, flag) in _FLAG_TARGETS:
         name, flag, position = _FLAG_TARGETS[key, flag]
+        if name == "_unique2" and (args[4] if len(args) > 4 else kwargs.get("dim")) is not None:
+            name = "unique_dim"  # (torch's unique hands a dim's call to that binding)
     elif name in SIGNATURES:
         parse(name, _signatures(name, method), args, kwargs, method)
         return

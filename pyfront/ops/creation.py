@@ -576,14 +576,18 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
         parts = (linspace(a.real, b.real, steps, dtype=real, device=device),
                  linspace(a.imag, b.imag, steps, dtype=real, device=device))
         return from_parts(*parts).requires_grad_(requires_grad)
-    check_fits(start, dtype)
-    check_fits(end, dtype)
+    # torch's kernel reads both ends as the dtype (its range check) only for two steps or more: one step is
+    # a fill with start (a 16-bit one unchecked: inf), none reads nothing
+    check_fits(start, dtype) if steps > 1 or steps and dtype not in dt.HALVES else None
+    check_fits(end, dtype) if steps > 1 else None
     # PyTorch fills the second half from the end so that the last value is exactly ``end``
     half = steps // 2 if steps > 1 else steps
     if dtype.kind == "f":
         vals = _float_linspace(start, end, steps, half, dtype)
-    else:  # integers: torch truncates start and end first, steps in double, truncates each value
-        start, end = int(start), int(end)
+    else:  # integers: torch converts start and end to the dtype first, steps in double, truncates each value
+        start, end = _in_int_dtype(start, dtype), _in_int_dtype(end, dtype)
+        if steps == 1:  # (torch's fill with start: no double in between)
+            return tensor([start], dtype=dtype, device=device, requires_grad=requires_grad)
         step = (end - start) / (steps - 1) if steps > 1 else 0.0
         vals = [from_double(_fma(step, float(i), start) if i < half else
                             _fma(step, float(i - steps + 1), end), dtype) for i in range(steps)]
@@ -681,13 +685,19 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         half = steps // 2 if steps > 1 else steps
         exps = [start + step * i if i < half else end - step * (steps - 1 - i) for i in range(steps)]
         return tensor([base ** e for e in exps], dtype=kind, device=device, requires_grad=requires_grad)
+    if steps < 2:  # torch's fill with base ** start (its range check of that power, none 16-bit), or nothing
+        power = _power(base, float(start))
+        values = [power if kind in dt.HALVES else check_fits(power, kind)] if steps else []
+        values = [from_double(v, kind) for v in values] if not kind.is_floating_point else values
+        return tensor(values, dtype=kind, device=device, requires_grad=requires_grad)
     check_fits(start, kind)  # (as linspace's: torch reads both ends as the dtype first)
     check_fits(end, kind)
     # torch's kernel: start and end in the dtype (integers truncate), their difference too, then double
     # exponents, not fused (unlike linspace's), each half from its own end
     if not kind.is_floating_point:
-        start, end = int(start), int(end)
-        diff = end - start
+        start, end = _in_int_dtype(start, kind), _in_int_dtype(end, kind)
+        diff = end - start  # (C++'s: in int for the narrow types, wrapped in the dtype for 32 and 64 bits)
+        diff = _in_int_dtype(diff, kind) if kind.itemsize >= 4 else diff
     else:
         r = _rounder(kind)
         start, end = r(float(start)), r(float(end))
@@ -712,6 +722,16 @@ def _power(base, e):
         odd = float(e).is_integer() and e % 2 == 1
         return math.copysign(math.inf, base) if odd else math.inf
     return math.nan if isinstance(p, complex) else p
+
+
+def _in_int_dtype(v, dtype) -> int:
+    """A Python number converted to integer ``dtype`` as torch's Scalar.to<T>() does past its range check:
+    an int wrapped to the width (uint8's -1 is 255), a float truncated (``from_double``)."""
+    if not isinstance(v, int):
+        return from_double(float(v), dtype)
+    width = 8 * dtype.itemsize
+    n = v & ((1 << width) - 1)
+    return n - (1 << width) if dtype.is_signed and n >> (width - 1) else n
 
 
 def from_double(v: float, dtype) -> int:
@@ -854,20 +874,22 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=
     ), input, kw.get("memory_format"))
 
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     _like_keywords("rand_like", (input,), kw, sampler=True)
     return made_like(rand(
         input.shape,
+        generator=generator,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
         requires_grad=requires_grad,
     ), input, kw.get("memory_format"))
 
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     _like_keywords("randn_like", (input,), kw, sampler=True)
     return made_like(randn(
         input.shape,
+        generator=generator,
         dtype=dtype or input.dtype,
         device=device if device is not None else input.device,
         requires_grad=requires_grad,

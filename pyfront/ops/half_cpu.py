@@ -93,7 +93,10 @@ def half_prod(np, x, dims, keepdim):
     n = 1
     for d in dims:
         n *= x.shape[d]
-    rows = x.transpose(keep + dims).reshape(-1, n)
+    kept = 1
+    for d in keep:
+        kept *= x.shape[d]
+    rows = x.transpose(keep + dims).reshape(kept, n)  # (not -1: NumPy cannot infer it beside an empty n)
     lanes = LANES
     inner = _innermost_block(x, dims, n)
 

@@ -226,11 +226,12 @@ def _outer_in_self(self, args, kwargs):
 def _mask_expanded_to_self(self, args, kwargs):
     """masked_scatter_ expands its mask to self's shape (torch's expand_inplace; the out-of-place op
     broadcasts both), in expand's words."""
-    operands = (*args, *kwargs.values())
-    if len(operands) == 2 and all(isinstance(t, Tensor) for t in operands) and operands[0]._shape != self._shape:
+    given = dict(zip(("mask", "source"), args), **kwargs)  # (bound by name: keywords in any order)
+    mask, source = given.get("mask"), given.get("source")
+    if isinstance(mask, Tensor) and isinstance(source, Tensor) and mask._shape != self._shape:
         from .composite.indexing import check_source_dtype
-        check_source_dtype(self, operands[1])  # (torch's first)
-        operands[0].expand(self.shape)
+        check_source_dtype(self, source)  # (torch's first)
+        mask.expand(self.shape)
 
 
 # ops whose in-place form checks its arguments itself first, with its own text
@@ -238,6 +239,7 @@ _INPLACE_CHECKS = {**dict.fromkeys(("addmm", "addmv", "baddbmm"), _product_in_se
                    "masked_scatter": _mask_expanded_to_self,
                    **dict.fromkeys(("clamp", "clip", "clamp_min", "clamp_max"), _clamp_cast),
                    "cumsum": _scan_in_self("cumsum_out_cpu"), "cumprod": _scan_in_self("cumprod_out_cpu"),
+                   "masked_fill": composite.indexing.masked_fill_arguments,
                    **{name: _casts_first(check) for name, check in CAST_FIRST.items()
                       if name not in ("addcmul", "addcdiv")}}  # (theirs on the failure path: below)
 

@@ -106,7 +106,7 @@ _DTYPE_ERRORS = {
     **dict.fromkeys("addmm addmv baddbmm bmm mm mv gather index_add index_copy log_softmax softmax msort "
                     "norm argmax argmin scatter scatter_add scatter_reduce sort topk tril triu "
                     "take_along_dim max min median matmul".split(), ("differs", RuntimeError, _EXPECTED)),
-    **dict.fromkeys("abs absolute neg negative ceil floor frac round trunc sign sgn lerp clamp clip "
+    **dict.fromkeys("abs absolute neg negative ceil floor frac round trunc fix sign sgn lerp clamp clip "
                     "clamp_min clamp_max".split(), ("differs", RuntimeError, _FOUND)),
     **dict.fromkeys("cross inverse slogdet qr avg_pool2d avg_pool3d".split(),
                     ("differs", RuntimeError, _EXPECTED)),
@@ -268,6 +268,22 @@ def _laid_by_out(fn, out, args, kwargs):
         _OUT_LAYOUT.out = outer  # (an out= call inside keeps the outer one's layout after it)
 
 
+# one-operand ops whose TensorIterator has no type promotion: an out of another dtype than the input is
+# refused before the kernel looks at the dtype (bitwise_not of a float, floor of a bool)
+_SAME_DTYPE = frozenset("abs absolute neg negative ceil floor frac round trunc fix sign sgn bitwise_not"
+                        .split())
+
+
+def _same_dtype_first(name: str, args, out: Tensor, error: NotImplementedError) -> None:
+    """TensorIterator's refusal of ``out`` of another dtype than the input, where the kernel refused the
+    dtype (its '"floor_vml_cpu" not implemented for ...'; an op's own refusal before, complex floor's,
+    stands)."""
+    x = args[0] if args else None
+    if name in _SAME_DTYPE and isinstance(x, Tensor) and out.dtype is not x.dtype \
+            and str(error).startswith('"') and " not implemented for " in str(error):
+        raise RuntimeError(_FOUND.format(O=scalar_name(out.dtype), R=scalar_name(x.dtype))) from None
+
+
 # out= (and in-place) forms that check the output's dtype before they compute, each in its words: output
 # dtype, the operands -> raises
 CAST_FIRST = {"gcd": _result_casts, "lcm": _result_casts, "ldexp": _ldexp_casts, "mvlgamma": _mvlgamma_casts,
@@ -312,6 +328,8 @@ def _check(name: str, r: Tensor, o: Tensor, index: bool, args, dtype_given: bool
     if name == "lerp" and not isinstance(args[-1], Tensor) or name.startswith(("clamp", "clip")) and any(
             isinstance(a, Tensor) for a in args[1:]):
         when = None  # lerp's Number weight, clamp's Tensor bounds: TensorIterator's cast rule
+    if name in ("abs", "absolute") and args[0].dtype.is_complex:  # (a real result: TensorIterator's rule)
+        when = None
     if name in _CAST_FIRST_WORDS and r.dtype is not o.dtype:  # castability first, in its own words
         castable = can_cast(r.dtype, o.dtype)
         when, error, text = "differs", RuntimeError, _EXPECTED if castable else _CAST_FIRST_WORDS[name]
@@ -457,6 +475,9 @@ def call_with_out(fn, name: str, args, kwargs, out, shown: str | None = None):
         args = (args[0].to(dt.uint8), *args[1:])  # torch's uint8 kernel reads the input as uint8 (0.5 is 0)
     try:
         result = _laid_by_out(fn, outs[0], args, kwargs) if name in _LAID_BY_OUT else fn(*args, **kwargs)
+    except NotImplementedError as e:
+        _same_dtype_first(name, args, outs[0], e)
+        raise
     except TypeError as e:  # (worded by the call without out, which torch's parser counts)
         if (refused := out_refused(fn, shown or name, args, kwargs, out, error=e)) is e:
             raise

@@ -434,8 +434,24 @@ _split_method.python_level = True
 AS_METHOD = {"unflatten": _unflatten_method, "split": _split_method}
 
 
-def permute(input, *args, dims=None):
-    dims = _shape_arg(args if dims is None else (dims,), "permute", "dims")  # (torch's keyword: dims=)
+def permute(input, dims):
+    """``input`` with its dims in the order ``dims`` (one sequence: torch.permute(x, 1, 0) is Python's
+    TypeError, as torch's; the method spells them out), as ``torch.permute``."""
+    return _permuted(input, _shape_arg((dims,), "permute", "dims"))
+
+
+def _permute_method(input, *args, dims=None):
+    """``x.permute(1, 0)``, ``x.permute((1, 0))`` or ``x.permute(dims=(1, 0))``."""
+    if args and dims is not None:
+        raise TypeError("permute() got multiple values for argument 'dims'")
+    return _permuted(input, _shape_arg(args if dims is None else (dims,), "permute", "dims"))
+
+
+_permute_method.__name__, _permute_method.__qualname__ = "permute", "Tensor.permute"
+AS_METHOD["permute"] = _permute_method
+
+
+def _permuted(input, dims):
     n = input.dim()
     if len(dims) != n:
         raise RuntimeError(

@@ -117,7 +117,7 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
         input: ``(N, C, H, W)`` or ``(C, H, W)``; output: ``(N, C * kH * kW, L)`` or ``(C * kH * kW, L)``.
 
     Raises:
-        IndexError: a 2-dim input.
+        IndexError: an input of fewer than 3 dims.
         RuntimeError: another rank or an empty dim, a non-positive kernel/dilation/stride, negative padding,
             an argument pair of the wrong length, or no whole block.
         NotImplementedError: an integer dtype.
@@ -132,8 +132,7 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     _check_positive("dilation", "dilation", dilation)
     _check_positive("padding", "pad", padding, strict=False)
     _check_positive("stride", "stride", stride)
-    if input.dim() == 2:
-        raise IndexError("Dimension out of range (expected to be in range of [-2, 1], but got 2)")
+    input.size(1), input.size(2)  # torch reads both before the rank: its IndexError below 3 dims
     if input.dim() not in (3, 4) or any(n == 0 for n in input.shape[-3:]):
         raise RuntimeError(
             "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
@@ -329,21 +328,38 @@ def _check_conv(input, weight, bias, stride, padding, dilation, groups, transpos
                 raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
                                    + _transposed_detail(output_padding, stride, dilation))
     mkldnn = _mkldnn(input, weight, stride, dilation, groups)
+    if transposed and not input.numel() and input.shape[0] and input.shape[1]:  # (before the dtypes)
+        shape = list(input.shape) if input.dim() > 3 else [*input.shape[:2], 1, input.shape[2]]  # (1-d: 2-d)
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "
+                           f"{shape}")
     _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mode)
     if far:  # (after the weight's checks, as torch's)
         at, p = next((i, p) for i, p in enumerate(padding) if p > LONG_LONG_MAX // 2)
         raise RuntimeError(f"Given padding={p} at dimension {at} , expected padding to be at most "
                            f"{LONG_LONG_MAX // 2}")
-    if transposed and not input.numel() and input.shape[0] and input.shape[1]:
-        shape = list(input.shape) if input.dim() > 3 else [*input.shape[:2], 1, input.shape[2]]  # (1-d: 2-d)
-        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: "
-                           f"{shape}")
+    if _empty_backend(input):  # (no kernel's checks of the weight)
+        return
     if 0 in w[2:] or mkldnn and transposed and not w[1]:
         raise RuntimeError(_empty_kernel(w, transposed, mkldnn, dilation))
     if transposed and any(wrap_int(st, 32) <= 0 for st in stride):
         raise RuntimeError(_c_int_strides(stride))
     if transposed and 0 in dilation:  # (the transposed kernel's own check, after its strides')
         raise RuntimeError(_zero_dilation(dilation, transposed))
+    if not (transposed or mkldnn or by_mode) and input.dim() in (3, 4) and all(d == 1 for d in dilation) \
+            and all(st == 1 for st in stride):  # (strided: torch allocates the padded input first)
+        _slow_conv2d_output(input, w, padding)
+
+
+def _slow_conv2d_output(input, w, padding):
+    """torch's unstrided 2-d kernel's refusal of an output of no elements, its doubled padding a C int's (a
+    padding of 2**30 wraps it negative: refused at once, where computing it would take minutes); a 1-d
+    convolution is a 2-d one of height 1."""
+    sizes, kernel = ([1, *input.shape[2:]], [1, *w[2:]]) if input.dim() == 3 else (input.shape[2:], w[2:])
+    padding = (0, *padding) if input.dim() == 3 else padding
+    out = [n + wrap_int(2 * p, 32) - k + 1 for n, k, p in zip(sizes, kernel, padding)]
+    if min(out) < 1:
+        raise RuntimeError(f"Given input size per channel: ({sizes[0]} x {sizes[1]}). Calculated output size "
+                           f"per channel: ({out[0]} x {out[1]}). Output size is too small")
 
 
 def _zero_dilation(dilation, transposed: bool) -> str:
@@ -427,9 +443,18 @@ def _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mod
     or int64 kernel only, no float8 one), then its weight, then its bias,
     which the 3-d and MKLDNN kernels take as it is and the others add into the result in place."""
     x, volumetric = input.dtype, weight.dim() == 5
+    empty = _empty_backend(input)
+    if empty and not transposed and bias is not None and bias.dtype is not x:  # (its _convolution's, first)
+        raise RuntimeError(f"Input type ({cpp_name(x)}) and bias type ({cpp_name(bias.dtype)}) should be "
+                           "the same")
     if x.is_complex and weight.dtype is not x:  # (torch's complex convolution compares the types first)
         raise RuntimeError(f"Input type ({dt.type_name(x)}) and weight type ({dt.type_name(weight.dtype)}) "
                            "should be the same")
+    if empty:  # no kernel runs, nor its dtype checks (_empty_conv); a complex one compares the bias too
+        if x.is_complex and bias is not None and bias.dtype is not x:
+            raise RuntimeError(f"Input type ({dt.type_name(x)}) and bias type ({dt.type_name(bias.dtype)}) "
+                               "should be the same")
+        return
     if transposed:
         if x in dt.SHELL or not x.is_floating_point and x is not dt.int64:
             kernel = f"slow_conv_transpose{3 if volumetric else 2}d_out_cpu"
@@ -451,6 +476,36 @@ def _check_conv_dtypes(input, weight, bias, transposed, mkldnn, dilation, by_mod
     elif not _castable(dt.promote_types(x, bias.dtype), x):  # a float bias into an int64 result
         raise RuntimeError(f"result type {scalar_name(dt.promote_types(x, bias.dtype))} can't be cast to the "
                            f"desired output type {scalar_name(x)}")
+
+
+def _empty_backend(input) -> bool:
+    """Whether torch's convolution takes its Empty backend for an empty batch: no kernel runs. (An input of
+    no channels goes there too, with an output torch shapes its own way: left to the kernels' path.)"""
+    return not input.shape[0] and input.shape[1]
+
+
+def _empty_conv(input, weight, bias, out_shape):
+    """torch's Empty backend: ``input * weight.flatten()[0]`` (its IndexError for an empty weight, its
+    type promotion), plus ``bias[0]`` in place, viewed as the output."""
+    flat = weight.reshape(-1)
+    if not flat.numel():
+        raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
+    out = input * flat[0]
+    if bias is not None:
+        out = out.add_(bias[0])
+    return out.view(out_shape)
+
+
+def _conv_out_shape(input, weight, stride, padding, dilation, groups, transposed, output_padding):
+    """The output's shape (N, C_out, *spatial) by torch's formula for a convolution or transposed one."""
+    k = weight.shape[2:]
+    if transposed:
+        sizes = zip(input.shape[2:], k, stride, padding, dilation, output_padding)
+        spatial = [(n - 1) * st - 2 * p + d * (kk - 1) + op + 1 for n, kk, st, p, d, op in sizes]
+        return (input.shape[0], weight.shape[1] * groups, *spatial)
+    spatial = [(n + 2 * p - d * (kk - 1) - 1) // st + 1
+               for n, kk, st, p, d in zip(input.shape[2:], k, stride, padding, dilation)]
+    return (input.shape[0], weight.shape[0], *spatial)
 
 
 def _check_same_dtype(input, other, name, mkldnn):
@@ -511,6 +566,10 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
     if unbatched:
         input = input.unsqueeze(0)
     _check_conv(input, weight, bias, stride, padding, dilation, groups, transposed=False, by_mode=by_mode)
+    if _empty_backend(input):
+        out = _empty_conv(input, weight, bias,
+                          _conv_out_shape(input, weight, stride, padding, dilation, groups, False, None))
+        return out.squeeze(0) if unbatched else out
     saved_as_torch(input, weight)  # torch's convolution kernel saves both for any gradient
     if nd == 1:  # a 1-d convolution is a 2-d one over a height of 1
         input, weight = input.unsqueeze(2), weight.unsqueeze(2)
@@ -600,6 +659,10 @@ def _conv_transpose(name, nd, input, weight, bias, stride, padding, output_paddi
     _check_conv(
         input, weight, bias, stride, padding, dilation, groups, transposed=True, output_padding=output_padding
     )
+    if _empty_backend(input):
+        shape = _conv_out_shape(input, weight, stride, padding, dilation, groups, True, output_padding)
+        out = _empty_conv(input, weight, bias, shape)
+        return out.squeeze(0) if unbatched else out
     if bias is not None and bias.dtype is not input.dtype:  # (one _check_conv lets through) added in place
         bias = bias.to(input.dtype)
     saved_as_torch(input, weight)  # torch's convolution kernel saves both for any gradient
@@ -676,15 +739,19 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
     _, in_ch, h, w = x.shape
     _, out_per_group, kh, kw = weight.shape
     out_ch = out_per_group * groups
-    size = [
-        (i - 1) * st - 2 * p + d * (k - 1) + op + 1
-        for i, st, p, d, k, op in zip((h, w), stride, padding, dilation, (kh, kw), output_padding)
-    ]
-    if any(v <= 0 for v in size):
+    args = list(zip((h, w), stride, padding, dilation, (kh, kw), output_padding))
+    # torch's kernel checks the size with its C int padding doubled (2 * 2**30 wraps negative), then makes
+    # the result of the true size: a negative one is its factory's refusal
+    checked = [(i - 1) * st - wrap_int(2 * p, 32) + d * (k - 1) + op + 1 for i, st, p, d, k, op in args]
+    if any(v <= 0 for v in checked):
         raise RuntimeError(
             f"Given input size per channel: ({h} x {w}). Calculated output size per channel: "
-            f"({size[0]} x {size[1]}). Output size is too small"
+            f"({checked[0]} x {checked[1]}). Output size is too small"
         )
+    size = [(i - 1) * st - 2 * p + d * (k - 1) + op + 1 for i, st, p, d, k, op in args]
+    if (negative := next((v for v in size if v < 0), None)) is not None:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: "
+                           f"{[x.shape[0], out_ch, *size]}")
     if weight.requires_grad and weight._contiguous and is_grad_enabled():
         # torch's kernel fills the weight's gradient as a fresh contiguous tensor; W^T's product gradient,
         # transposed back, would have the input channels innermost

@@ -120,6 +120,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is not None:  # PyTorch runs addmm here: its dtype checks and texts, bias first
         for name, other in (("self", bias), ("mat1", input)):
             if other.dtype != weight.dtype:
+                _refuse_0d(input, weight)
                 raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
                                    f"{scalar_name(other.dtype)} and {scalar_name(weight.dtype)}")
         if input.dim() == 2 and weight.dim() == 1:  # torch's addmm(bias, input, weight.t()) refuses it
@@ -127,7 +128,11 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if input.dim() == 2 and weight.dim() == 2:  # matmul's 2-d case, without its composite's wrapping
         out = mm(input, mT_view(weight, 2, "TBackward0"))  # weight.t(), without its checks
     else:
-        out = matmul(input, weight.t())  # (a 1-d weight: its view, which torch's product keeps)
+        try:
+            out = matmul(input, weight.t())  # (a 1-d weight: its view, which torch's product keeps)
+        except RuntimeError:
+            _refuse_0d(input, weight)
+            raise
     if bias is not None and weight.dim() == 2 and (input.dim() == 2 or _linear_node(input, weight, bias)):
         rows = math.prod(out.shape[:-1])  # torch's addmm, of the input as a matrix: it expands the bias
         if not expands(tuple(bias.shape), rows, out.shape[-1]):
@@ -135,6 +140,32 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                 broadcast_shapes_on_meta((rows, out.shape[-1]), tuple(bias.shape))
             bias.expand(rows, out.shape[-1])  # its error
     return out if bias is None else out + bias
+
+
+def _refuse_0d(input, weight):
+    """torch's linear refuses a 0-d operand before anything else (asked on the failure path only)."""
+    if not input.dim() or not weight.dim():
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
+                           f"{input.dim()}D and {weight.dim()}D")
+
+
+def _bilinear_sizes(input1, input2, weight, bias):
+    """torch's bilinear's size checks, in its order (its reads of a size a tensor lacks: IndexError)."""
+    if input1.dim() != input2.dim():
+        raise RuntimeError(
+            f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}")
+    for i in range(input1.dim() - 1):
+        if input1.shape[i] != input2.shape[i]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: got "
+                               f"{input1.shape[i]} and {input2.shape[i]}")
+    for k, x in ((1, input1), (2, input2)):  # (weight's size read first, as torch's compiled comparison)
+        if (want := weight.size(k)) != (got := x.size(x.dim() - 1)):
+            raise RuntimeError(f"bilinear(): input{k} size does not match weight size: got {got} but "
+                               f"expected {want}")
+    if bias is not None and (want := weight.size(0)) != (got := bias.size(0)):
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got {got} but expected {want}")
+    if weight.dim() != 3:  # (its _trilinear's)
+        raise RuntimeError("number of dimensions must match")
 
 
 @composite(torch_name="nn.functional.bilinear", samples=samples.bilinear,
@@ -162,16 +193,9 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         named = {"input1": input1, "input2": input2, "weight": weight, "bias": bias}
         raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
             f"{name}: {dt.cpp_name(t.dtype)}" for name, t in named.items() if t is not None))
+    _bilinear_sizes(input1, input2, weight, bias)
     out_f, in1, in2 = weight.shape
-    if input1.shape[-1] != in1:
-        raise RuntimeError(
-            f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but expected {in1}"
-        )
-    if input2.shape[-1] != in2:
-        raise RuntimeError(
-            f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but expected {in2}"
-        )
-    check_not_bool("bmm", input1)  # torch's bilinear runs on its bmm kernel
+    check_not_bool("bmm", input1, input2, weight, empty_ok=True)  # torch's bilinear runs on its bmm kernel
     # torch's kernel (_trilinear) saves each of the three for the other two's gradients
     saved_as_torch(input1, by=(input2, weight))
     saved_as_torch(input2, by=(input1, weight))

@@ -323,10 +323,11 @@ def smooth_l1_loss(
     _kernel_reduction(input, target, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:  # torch's l1_loss: a composite that saves neither, of any dtype its sub and mean take
+        x, t = _pointwise_pair(input, target)
+        return _reduce(ew.abs(x - t), reduction)
     _floating("smooth_l1_cpu", dt.promote_types(input.dtype, target.dtype))
     x, t = _pointwise_pair(input, target, kernel=True)
-    if beta == 0.0:  # torch's l1_loss: a composite that saves neither
-        return _reduce(ew.abs(x - t), reduction)
     saved_as_torch(x, t)  # torch's smooth_l1_loss kernel saves both
     if x.dtype in dt.HALVES and (x.requires_grad or t.requires_grad):
         _check_reduction(reduction)
@@ -1306,7 +1307,9 @@ def multilabel_soft_margin_loss(
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
-    loss = loss.sum(input.dim() - 1) / input.size(-1)  # (torch's size(-1): its IndexError for a 0-d input)
+    class_dim = input.dim() - 1
+    classes = input.size(class_dim)  # (torch's Python reads it first: a 0-d input's IndexError)
+    loss = loss.sum(class_dim) / classes
     if reduction not in ("none", "mean", "sum"):  # (torch's Python, after computing the loss: its words)
         raise ValueError(reduction + " is not valid")
     return _reduce(loss, reduction)

@@ -13,6 +13,7 @@ from ...ops.composite.shaping import stack
 from ...ops.creation import arange, ones_like, tensor
 from ...ops.primitives.shaping import cat
 from ...tensor import Tensor
+from ...ops.argcheck import invalid_combination
 from .linear import linear, pairwise_distance
 from .loss import (_check_reduction, _legacy_reduction, _reduce, check_same_dtype, cross_entropy,
                    refused_twice)
@@ -264,6 +265,60 @@ def _ints(values, device):
     return tensor(values, dtype=dt.int64, device=device)
 
 
+_WHILE = " (while checking arguments for ctc_loss_allocate_outputs)"
+_REDUCTION_ENUM = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _ctc_checked(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity):
+    """torch's checks of a ctc_loss call, in its order (its parser's overloads, then
+    ctc_loss_allocate_outputs'): (log_probs as (T, N, C), each sample's target, input and target lengths)."""
+    if isinstance(input_lengths, Tensor) != isinstance(target_lengths, Tensor):  # neither overload fits
+        raise invalid_combination("ctc_loss", (log_probs, targets, input_lengths, target_lengths, blank,
+                                               _REDUCTION_ENUM[reduction], zero_infinity), {})
+    for name, lengths in (("input_lengths", input_lengths), ("target_lengths", target_lengths)):
+        if isinstance(lengths, Tensor) and (lengths.dtype.is_floating_point or lengths.dtype.is_complex):
+            raise RuntimeError(f"{name} must be integral")
+    # torch reads any other rank as unbatched: unsqueezed, then checked; the targets as given (1-d: one
+    # sample's, "concatenated")
+    lp = log_probs if log_probs.dim() == 3 else log_probs.unsqueeze(1)
+    tg = targets
+    if lp.dim() != 3:
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {lp.dim()}-dimensional tensor for "
+                           f"argument #1 'log_probs'{_WHILE}")
+    if not 1 <= tg.dim() <= 2:
+        raise RuntimeError(f"Expected 1 to 2 dimensions, but got {tg.dim()}-dimensional tensor for argument "
+                           f"#2 'targets'{_WHILE}")
+    steps, batch, classes = lp.shape
+    if not 0 <= blank < classes:
+        raise RuntimeError("blank must be in label range")
+    in_len, tg_len = _lengths(input_lengths), _lengths(target_lengths)
+    if len(in_len) != batch:
+        raise RuntimeError("input_lengths must be of size batch_size")
+    if len(tg_len) != batch:
+        raise RuntimeError("target_lengths must be of size batch_size")
+    for k in tg_len:
+        if k < 0:
+            raise RuntimeError(f"Expected target_lengths to have value at least 0, but got value {k}{_WHILE}")
+    if tg.dim() == 1:  # the targets concatenated
+        if tg.shape[0] != sum(tg_len):
+            raise RuntimeError(f"Expected tensor to have size {sum(tg_len)} at dimension 0, but got size "
+                               f"{tg.shape[0]} for argument #2 'targets'{_WHILE}")
+        starts = [sum(tg_len[:i]) for i in range(batch)]
+        rows = [tg[s:s + k] for s, k in zip(starts, tg_len)]
+    else:
+        if tg.shape[1] < max(tg_len, default=0):
+            raise RuntimeError(f"Expected tensor to have size at least {max(tg_len)} at dimension 1, but got "
+                               f"size {tg.shape[1]} for argument #2 'targets'{_WHILE}")
+        rows = [tg[i, :k] for i, k in enumerate(tg_len)]
+    for n in in_len:
+        if n < 0:
+            raise RuntimeError(f"Expected input_lengths to have value at least 0, but got value {n}{_WHILE}")
+        if n > steps:
+            raise RuntimeError(f"Expected input_lengths to have value at most {steps}, but got value "
+                               f"{n}{_WHILE}")
+    return lp, rows, in_len, tg_len
+
+
 def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, blank: int = 0,
              reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
     """Connectionist Temporal Classification loss: ``-log`` of the summed probability of every alignment of
@@ -282,8 +337,8 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
         output: scalar, or ``(N,)`` with ``reduction='none'``.
 
     Raises:
-        ValueError: an invalid reduction. RuntimeError: lengths of another batch size, an input length
-            beyond T, targets shorter than a target length (PyTorch's texts).
+        ValueError: an invalid reduction. RuntimeError: a blank outside [0, C), lengths of another batch
+            size, an input length beyond T, targets shorter than a target length (PyTorch's texts).
 
     Graves et al. 2006, as ``torch.nn.functional.ctc_loss`` (its gradient with respect to ``log_probs``
     included: ATen's adds ``exp(log_probs)`` within each input length, exact once composed with
@@ -291,29 +346,11 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
     """
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    unbatched = log_probs.dim() == 2
-    lp = log_probs.unsqueeze(1) if unbatched else log_probs
+    unbatched = log_probs.dim() != 3
+    lp, rows, in_len, tg_len = _ctc_checked(log_probs, targets, input_lengths, target_lengths, blank,
+                                            reduction, zero_infinity)
     steps, batch, _ = lp.shape
-    in_len, tg_len = _lengths(input_lengths), _lengths(target_lengths)
-    if len(in_len) != batch:
-        raise RuntimeError("input_lengths must be of size batch_size")
-    if len(tg_len) != batch:
-        raise RuntimeError("target_lengths must be of size batch_size")
-    for n in in_len:
-        if n > steps:
-            raise RuntimeError(f"Expected input_lengths to have value at most {steps}, but got value {n} "
-                               "(while checking arguments for ctc_loss_allocate_outputs)")
     longest = max(tg_len, default=0)
-    tg = targets.reshape(1, -1) if unbatched else targets
-    if tg.dim() == 2:
-        if tg.shape[1] < longest:
-            raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, but got "
-                               f"size {tg.shape[1]} for argument #2 'targets' (while checking arguments for "
-                               "ctc_loss_allocate_outputs)")
-        rows = [tg[i, :k] for i, k in enumerate(tg_len)]
-    else:  # concatenated
-        starts = [sum(tg_len[:i]) for i in range(batch)]
-        rows = [tg[s:s + k] for s, k in zip(starts, tg_len)]
     refuse_halves("ctc_loss_cpu", lp.dtype)
     lp = refused_twice(lp, "_ctc_loss_backward")
     width = 2 * longest + 1
@@ -339,11 +376,14 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
     last = alpha.gather(1, ends).squeeze(1)
     before = alpha.gather(1, (ends - 1).clamp_min(0)).squeeze(1).where(ends.squeeze(1) > 0, _NO_PATH)
     nll = -stack([last, before]).logsumexp(0)
+    # an empty input aligns only the empty target (log 1, -0.0 as torch's); its alpha above read step 0
+    empty = _ints(tg_len, lp.device) == 0
+    nll = nll.where(lengths > 0, lp.new_full((batch,), -0.0).where(empty, -_NO_PATH))
     impossible = nll > -_NO_PATH / 2
     # torch's gradient adds exp(log_probs) within each input length (see the docstring): a term of value 0
     within = (arange(steps, device=lp.device).unsqueeze(1) < lengths).unsqueeze(2)
     extra = ((lp - lp.detach()) * lp.detach().exp() * within).sum((0, 2))
-    nll = nll.where(~impossible, float("inf")) + extra
+    nll = (nll.where(~impossible, float("inf")) + extra).where((lengths > 0) | ~empty, -0.0)
     if zero_infinity:
         nll = nll.where(~impossible, 0.0)
     if reduction == "mean":

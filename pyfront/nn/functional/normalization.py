@@ -52,6 +52,11 @@ def _mixed(input, *params) -> bool:
     return True
 
 
+def _differs(input, *params) -> bool:
+    """Whether the first parameter given is not of the input's dtype (a "mixed" call to ``_mixed``)."""
+    return next((p.dtype is not input.dtype for p in params if p is not None), False)
+
+
 def _affine(out, weight, bias, shape):
     if weight is not None:
         out = out * _viewed(weight, shape)
@@ -403,6 +408,8 @@ def _normalized_shape(name, input, normalized_shape, weight, bias, separator=", 
                 f"Expected {what} to be of same shape as normalized_shape, but got {what} of shape "
                 f"{list(t.shape)} and normalized_shape = {shape}"
             )
+    if name == "rms_norm" and input.dim() < len(shape):  # (its own check, a ValueError, after the weight's)
+        raise ValueError(f"Input tensor must have at least {len(shape)} dimensions, but got {input.dim()}")
     if input.dim() < len(shape) or list(input.shape[input.dim() - len(shape) :]) != shape:
         inner = ", ".join(map(str, shape))
         raise RuntimeError(
@@ -448,10 +455,13 @@ def layer_norm(
 
     Follows Ba et al. 2016, as ``torch.nn.functional.layer_norm``.
     """
+    # torch's CPU kernel checks a mixed call (the first parameter given not of the input's dtype) before the
+    # sizes; the parameters of the input's dtype are looked at after them
+    mixed = input.dtype not in dt.FLOAT8 and _differs(input, weight, bias) and _mixed(input, weight, bias)
     dims = _normalized_shape("layer_norm", input, normalized_shape, weight, bias)
     if input.dtype in dt.FLOAT8:  # (torch's float8 kernel lookup comes before the parameters' check)
         _not_implemented("LayerNormKernelImpl", input)
-    if _mixed(input, weight, bias):  # checked before the kernel's dtype, as torch
+    if mixed or _mixed(input, weight, bias):  # checked before the kernel's dtype, as torch
         return _layer_norm(input.float(), dims, weight, bias, eps).to(input.dtype)
     _not_implemented("LayerNormKernelImpl", input)
     saved_as_torch(input, weight, bias)  # torch's layer_norm kernel saves the three for any gradient

@@ -499,10 +499,7 @@ def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_incl
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     if input.dim() < 3:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-input.dim()}, {input.dim() - 1}], "
-            "but got -3)"
-        )
+        input.size(-3)  # (torch reads it first: its IndexError, of a 0-d input too)
     if input.dim() > 4:
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     out = tuple(
@@ -737,7 +734,7 @@ def _adaptive_geometry(nd):
     return geometry
 
 
-def _check_adaptive(name, input, nd):
+def _check_adaptive(name, input, nd, sizes=()):
     if input.dim() not in (nd + 1, nd + 2):
         if nd == 1:
             raise RuntimeError(
@@ -758,9 +755,9 @@ def _check_adaptive(name, input, nd):
                 f"{shown}(): Expected input to have non-zero size for non-batch dimensions, but "
                 f"input has sizes {shape} with dimension {d} being empty"
             )
-    # (torch's 2-d average kernel returns an empty input before it looks at the dtype)
-    if not input.dtype.is_floating_point and not (input.numel() == 0 and "avg_pool2d" in name.replace(
-            "1d", "2d")):  # PyTorch runs the 1-d pools as 2-d, and says so
+    # (torch's 2-d average kernel returns an empty input or output before it looks at the dtype)
+    if not input.dtype.is_floating_point and not ((input.numel() == 0 or 0 in sizes) and "avg_pool2d" in
+                                                  name.replace("1d", "2d")):  # (the 1-d pools run as 2-d)
         kernel = name.replace("1d", "2d").replace("3d", "3d_cpu")
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
@@ -785,7 +782,7 @@ def _adaptive_avg(x, sizes):
     """Average pooling of the last ``len(sizes)`` dims of ``x``: summed one dim at a time, divided once
     by the window's area, as PyTorch's kernel (whose float32 sum of 3e38 + 1e37 is inf: an average per
     dim would stay finite)."""
-    if x.numel() == 0 and not x.dtype.is_floating_point:  # an empty integer input keeps its dtype
+    if (x.numel() == 0 or 0 in sizes) and not x.dtype.is_floating_point:  # (an empty one keeps its dtype)
         return x.new_empty(tuple(x.shape[:-len(sizes)]) + tuple(sizes))
     if one_kernel(x):
         return kernels.adaptive_avg(x, sizes)
@@ -843,7 +840,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     if _to_ones("adaptive_avg_pool2d", input, output_size, 2):
         return _global_mean(input, 2)
     sizes = _adaptive_sizes("adaptive_avg_pool2d", input, output_size, 2)
-    _check_adaptive("adaptive_avg_pool2d", input, 2)
+    _check_adaptive("adaptive_avg_pool2d", input, 2, sizes)
     return _adaptive_avg(input, sizes)
 
 
@@ -878,7 +875,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     sizes = _adaptive_sizes("adaptive_avg_pool1d", input, output_size, 1)
     if sizes == (1,) and input.dim() in (2, 3):  # torch pools it as 2-d, to ones: a mean
         return _global_mean(input, 1)
-    _check_adaptive("adaptive_avg_pool1d", input, 1)
+    _check_adaptive("adaptive_avg_pool1d", input, 1, sizes)
     return _pooled_as_2d(_adaptive_avg, input, sizes)
 
 

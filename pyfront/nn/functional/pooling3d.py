@@ -282,7 +282,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
         return _global_mean(input, 3)
     sizes = _adaptive_sizes("adaptive_avg_pool3d", input, output_size, 3)
     _check_adaptive("adaptive_avg_pool3d", input, 3)
-    if input.dtype in dt.HALVES and input.numel():
+    if input.dtype in dt.HALVES and input.numel() and 0 not in sizes:  # (no windows: nothing to step)
         return _adaptive_avg_in_steps(input, sizes)
     return _adaptive_avg(input, sizes)
 

@@ -20,7 +20,7 @@ from ...autograd.grad_mode import is_grad_enabled
 from ...shape import broadcast_shapes, normalize_dim
 from ...tensor import Tensor
 from .. import return_types
-from ..argcheck import typename
+from ..argcheck import must_be, typename
 from ..common import Formula
 from ..creation import arange, check_storage
 from ..dispatch import apply, apply_like
@@ -195,6 +195,11 @@ def _cdist_uses_mm(x1, x2, p, compute_mode):
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between each row of ``x1`` (…, P, M) and each row of ``x2`` (…, R, M):
     a (…, P, R) tensor; batch dims broadcast. As ``torch.cdist``."""
+    if compute_mode not in _CDIST_MODES:  # (torch's Python, before its binding sees anything)
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    # (then its binding's parser: the operands, then a float p, a tensor's too)
+    if isinstance(x1, Tensor) and isinstance(x2, Tensor) and not isinstance(p, (int, float, Tensor)):
+        raise must_be("cdist", "p", "float", p, 3)
     for name, x in (("X1", x1), ("X2", x2)):
         if x.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x.dim()}D")
@@ -207,8 +212,6 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
                                f"{scalar_name(x.dtype)}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
-    if compute_mode not in _CDIST_MODES:
-        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     saved_as_torch(x1, x2)  # torch's cdist saves both (its kernel, or its matmul form's products)
     if _cdist_uses_mm(x1, x2, p, compute_mode):
         for x in (x1, x2):  # torch's form squares each operand with pow first

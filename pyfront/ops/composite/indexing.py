@@ -563,23 +563,23 @@ def check_slices(input, d, source):
 @composite(samples=samples.index_copy, grad_fn="IndexCopyBackward0", saves="dim index source/source")
 def index_copy(input, dim, index, source):
     """``input`` with its slices ``index`` along ``dim`` replaced by ``source``'s."""
+    # torch's order: the dim, the index's rank, a scalar source's count, the index's dtype, the dtypes, the
+    # slices' shapes, then the count of indices
+    d = normalize_dim(dim, input.dim())
+    if index.dim() > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.dim()})")
+    if not source.dim() and index.numel() != 1:
+        raise IndexError(f"index_copy_(): When source is scalar, index should have one element (got "
+                         f"{index.numel()})")
     if index.dtype is not dt.int64:
         raise RuntimeError("index_copy_(): Expected a long tensor for index, but got "
                            f"{scalar_name(index.dtype)}")
-    if index.dim() > 1:
-        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.dim()})")
-    d = normalize_dim(dim, input.dim())
-    index = _vector(index)
-    n = source.shape[d] if source.dim() else 1
-    if index.shape[0] != n:
-        raise IndexError(
-            f"index_copy_(): Number of indices ({index.shape[0]}) should be equal to source.size(dim) ({n})"
-        )
     if source.dtype is not input.dtype:
         raise RuntimeError(
             f"index_copy_(): self and source expected to have the same dtype, but got (self) "
             f"{scalar_name(input.dtype)} and (source) {scalar_name(source.dtype)}"
         )
+    index = _vector(index)
     if input.dim() and [n for k, n in enumerate(input.shape) if k != d] != \
             [n for k, n in enumerate(source.shape) if k != d]:
         def spelled(t):  # a C++ vector as PyTorch prints it here: "3 2"
@@ -588,6 +588,11 @@ def index_copy(input, dim, index, source):
         raise RuntimeError(
             "index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: "
             f"{spelled(input)} at dimension {d} and source slice shape: {spelled(source)} at dimension 0."
+        )
+    n = source.shape[d] if source.dim() else 1
+    if index.shape[0] != n:
+        raise IndexError(
+            f"index_copy_(): Number of indices ({index.shape[0]}) should be equal to source.size(dim) ({n})"
         )
     with reworded(IndexError, lambda v, n: f"index_copy_(): index {v} is out of bounds for dimension {d} "
                                             f"with size {n}"):
@@ -625,17 +630,27 @@ def _mask_check(name, mask):
         )
 
 
+def masked_fill_arguments(self, args, kwargs):
+    """torch's masked_fill_'s checks, in its order: a value tensor's rank, then the mask's dtype, then (in
+    place: ``self`` given) the mask's shape against self's."""
+    bound = {**dict(zip(("mask", "value"), args)), **kwargs}
+    mask, value = bound.get("mask"), bound.get("value")
+    if isinstance(value, Tensor) and value.dim() != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
+    if isinstance(mask, Tensor):
+        _mask_check("masked_fill_", mask)
+        if self is not None:
+            broadcast_shapes(self.shape, mask.shape)
+
+
 @composite(samples=samples.masked_fill, grad_fn=_value_node("MaskedFill"))
 @lays_out(lambda input, mask, *args: contiguous_result(input) or contiguous_result(mask))  # (torch's clone)
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` holds (both broadcast), as ``torch.masked_fill``."""
-    _mask_check("masked_fill_", mask)
+    broadcast_shapes(mask.shape, input.shape)  # (torch's expand_outplace, before masked_fill_'s checks)
+    masked_fill_arguments(None, (mask, value), {})
     if isinstance(value, Tensor):
-        if value.dim() != 0:
-            raise RuntimeError(
-                f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                f"{value.dim()} dimension(s)."
-            )
         value = value.to(input.dtype)
     else:
         value = scalar_tensor(check_fits(value, input.dtype), input.dtype, input.device)

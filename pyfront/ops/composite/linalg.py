@@ -95,14 +95,15 @@ def _check_addmv(input_shape, input_dtype, mat, vec):
         raise RuntimeError("addmv input tensors must have the same dtype, but got "
                            f"{scalar_name(input_dtype)}, {scalar_name(mat.dtype)}, and "
                            f"{scalar_name(vec.dtype)}")
-    check_not_bool("addmv_impl_cpu", mat)
+    check_not_bool("addmv_impl_cpu", mat, vec, empty_ok=True)
 
 
 @composite(samples=samples.mv, grad_fn="MvBackward0")
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Matrix-vector product, as ``torch.mv``."""
     graph.saved_crosswise(input, vec)
-    _check_addmv(input.shape[:1] or (1,), vec.dtype, input, vec)
+    # (torch's mv makes its result of input.size(0) first: a 0-d input's IndexError)
+    _check_addmv((input.size(0),), vec.dtype, input, vec)
     col = vec.unsqueeze(1)
     product = vector_product(input, col, "mv")
     graph.saved_as_given(product, (col, vec, _as_column))  # torch's mv saves vec itself
@@ -387,7 +388,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
     if input.dtype is not batch1.dtype:
         raise RuntimeError(f"Input dtypes must be the same, got: input {cpp_name(input.dtype)}, batch1: "
                            f"{cpp_name(batch1.dtype)}, batch2: {cpp_name(batch2.dtype)}")
-    check_not_bool("baddbmm", input)
+    check_not_bool("baddbmm", input, batch1, batch2, empty_ok=True)
     if (input._storage.device.type == "cpu" and batch1.dim() == batch2.dim() == 3
             and batch1.dtype is batch2.dtype and batch1.shape[0] == batch2.shape[0]
             and batch1.shape[2] == batch2.shape[1]

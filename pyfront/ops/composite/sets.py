@@ -90,6 +90,8 @@ def _check_dim(input, dim, binding: str, position: int | None):
         return None
     if not reads_as_int(dim):
         raise must_be(binding, "dim", "int", dim, position)
+    if input.dim() == 0:  # (torch's kernels read the size at dim: no 0-d input read as one element)
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return normalize_dim(dim, input.dim())
 
 
@@ -111,12 +113,23 @@ def _flags_then_dim(input, dim, name, position, **flags):
     if name == "unique_consecutive":
         bool_flags(name, **flags)
     try:
-        dim = _check_dim(input, dim, "unique_dim" if name == "_unique2" else name, position)
+        checked = _check_dim(input, dim, "unique_dim" if name == "_unique2" else name, position)
     except IndexError:
         bool_flags(name, **flags)
+        _no_complex(input, dim, name)
         raise
     bool_flags(name, **flags)
-    return dim
+    _no_complex(input, dim, name)
+    return checked
+
+
+def _no_complex(input, dim, name):
+    """torch's kernels of unique and unique_consecutive have no complex numbers: refused before the dim's
+    range, named for the kernel the dim picks (unique_consecutive's dim=0 of a 1-d input: the one without)."""
+    if input.dtype.is_complex:
+        whole = dim is None or name == "unique_consecutive" and dim == 0 and input.dim() == 1
+        kernel = "unique" if whole else "unique_dim"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt.scalar_name(input.dtype)}'")
 
 
 @composite(grad=False, samples=_unique_samples)

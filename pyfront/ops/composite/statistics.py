@@ -427,13 +427,15 @@ def _trapezoid_samples():
             s(T((3, 1))), s(T((2, 3)), T((2, 3)), dim=0)]
 
 
-def _no_bool(name, y, x=None, dx=None):
+def _no_bool(name, y, x=None, dx=None, checks_dtype=True):
     """torch's checks of ``y``: a Tensor (its parser's words, by the overload the other arguments pick),
-    not bool."""
+    not bool (unless not ``checks_dtype``: trapezoid looks at the dtypes after its sizes)."""
     if not isinstance(y, Tensor):
         if x is None and dx is None:
             raise must_be(name, "y", "Tensor", y, 1)
         raise invalid_combination(name, (y,) if x is None else (y, x), {} if dx is None else {"dx": dx})
+    if not checks_dtype:
+        return
     if isinstance(x, Tensor):
         if y.dtype is dt.bool_ or x.dtype is dt.bool_:
             raise RuntimeError(f"{name}: received a bool input for `x` or `y`, but bool is not supported")
@@ -448,14 +450,15 @@ def _no_bool(name, y, x=None, dx=None):
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     """The trapezoid rule along ``dim``: ``sum (y[i] + y[i-1]) / 2 * (x[i] - x[i-1])`` (spacing ``dx``, 1 by
     default, when ``x`` is not given), as ``torch.trapezoid``."""
-    _no_bool("trapezoid", y, x, dx)
+    _no_bool("trapezoid", y, x, dx, checks_dtype=False)
     d = normalize_dim(dim, y.dim())
-    if y.dim() == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    if y.dim() == 0:  # (with x, torch wraps dim against y as one element first: dim 0)
+        raise IndexError(f"Dimension specified as {0 if isinstance(x, Tensor) else dim} but tensor has no "
+                         "dimensions")
     n = y.shape[d]
-    if n == 0:
-        return zeros(y.shape[:d] + y.shape[d + 1:], dtype=y.dtype if y.dtype.is_floating_point else
-                     dt.get_default_dtype(), device=y.device)
+    if n == 0:  # torch's zeros of y's dtype, before it looks at the dtypes (bool and integers too)
+        return zeros(y.shape[:d] + y.shape[d + 1:], dtype=y.dtype, device=y.device)
+    _no_bool("trapezoid", y, x, dx)
     if x is None:
         return (y.sum(d) - (y.select(d, 0) + y.select(d, n - 1)) * 0.5) * (1.0 if dx is None else dx)
     gaps = _spacing("trapezoid", y, x, d)
@@ -474,8 +477,9 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     ``torch.cumulative_trapezoid``."""
     _no_bool("cumulative_trapezoid", y, x, dx)
     d = normalize_dim(dim, y.dim())
-    if y.dim() == 0:
-        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if y.dim() == 0:  # (with x, torch reads y's size at dim 0, which it wrapped as one element's)
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions" if isinstance(x, Tensor)
+                         else "slice() cannot be applied to a 0-dim tensor.")
     n = y.shape[d]
     pairs = y.narrow(d, min(n, 1), max(n - 1, 0)) + y.narrow(d, 0, max(n - 1, 0))
     if x is None:
@@ -614,6 +618,8 @@ def histogramdd(input, bins, range=None, weight=None, density=False):
     ``torch.histogramdd``."""
     by_edges = isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor)
     refuse_on_meta("aten::_histogramdd_" + ("from_bin_tensors" if by_edges else "bin_edges"), input)
+    if isinstance(bins, int) and not input.dim():  # torch's Python repeats a count input.size(-1) times first
+        input.size(-1)
     if input.dim() < 2:
         raise _dd("input tensor should have at least 2 dimensions")
     hist, edges = _histogramdd(input, bins, range, weight, density,

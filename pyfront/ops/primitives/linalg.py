@@ -25,8 +25,12 @@ METHODS = "mm bmm"
 INPLACE = ""
 
 
-def check_not_bool(kernel: str, *tensors) -> None:
+def check_not_bool(kernel: str, *tensors, empty_ok: bool = False) -> None:
+    """torch's refusal of a bool first operand by ``kernel``; with ``empty_ok``, none where an operand is
+    empty (torch's products return before their kernel's dtype dispatch: an empty result, or no terms)."""
     if tensors[0].dtype.name == "bool":
+        if empty_ok and any(t.numel() == 0 for t in tensors):
+            return
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
@@ -349,7 +353,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     if input.dtype is not mat2.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_name(input.dtype)} != "
                            f"{cpp_name(mat2.dtype)}")
-    check_not_bool("addmm_impl_cpu_", input)
+    check_not_bool("addmm_impl_cpu_", input, mat2, empty_ok=True)
     if input.dtype.kind != "c":
         return product(_MM, Size((n, m)), (input, mat2), rank=2)
     return _read_as_torch(_MM, Size((n, m)), (input, mat2), rank=2)
@@ -366,7 +370,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if tuple(mat2.shape[:2]) != (b, k):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but "
                            f"got: [{mat2.shape[0]}, {mat2.shape[1]}].")
-    check_not_bool("bmm", input)  # the kernel's dispatch on input's dtype comes first in torch
+    check_not_bool("bmm", input, mat2, empty_ok=True)  # the kernel's dtype dispatch comes first in torch
     if input.dtype in SHELL:
         refuse("bmm", (input,))
     if input.dtype is not mat2.dtype:
