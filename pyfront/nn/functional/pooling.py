@@ -14,7 +14,7 @@ import math
 
 from ... import dtypes as dt
 from ...ops.composite.shaping import pad as _constant_pad
-from ...ops.creation import arange, check_storage, int_tuple, is_sequence, tensor
+from ...ops.creation import arange, check_storage, int_tuple, is_sequence, ones, tensor
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
 from ...ops.primitives import pools as kernels
@@ -180,7 +180,10 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     def pool(x):
         n, c, _, width = x.shape
         cols = _windows(x, kernel, stride, padding, dilation, out, _lowest(x.dtype))
-        values, which = _window_max(cols.movedim(2, -1))  # torch's pick: the first maximum, or the last nan
+        inside = (_windows(ones((1, 1, *x.shape[2:]), dtype=dt.uint8, device=x.device), kernel, stride,
+                           padding, dilation, out, 0).movedim(2, -1) != 0) if any(padding) else None
+        # torch's pick: the first maximum (in bounds), or the last nan
+        values, which = _window_max(cols.movedim(2, -1), inside, _lowest(x.dtype))
         # flat index into the input plane of each window's maximum
         rows = (arange(out[0], device=x.device) * stride[0] - padding[0]).reshape(out[0], 1)
         columns = arange(out[1], device=x.device) * stride[1] - padding[1]
@@ -941,11 +944,17 @@ def _adaptive_max(input, sizes):
     return values, flat
 
 
-def _window_max(windows):
+def _window_max(windows, inside=None, fill=None):
     """(max, offset) over the last dim as PyTorch's adaptive max kernel scans it (``val > max or
     isnan(val)``): the first maximum, or the last nan; the value is gathered there, so the gradient
-    goes to that element."""
-    _, which = windows.max(-1)
+    goes to that element. ``inside``: where padding (``fill``, the dtype's lowest) was added, the windows'
+    in-bounds cells (a bool mask broadcasting against ``windows``): torch's scan starts at the first of
+    them, so a window whose real values all equal ``fill`` picks that one, not a padded cell before it."""
+    values, which = windows.max(-1)
+    if inside is not None:
+        size = windows.shape[-1]
+        first = ew.where(inside, arange(size, device=windows.device), size).amin(-1)
+        which = ew.where(values == fill, first, which)
     if windows.dtype.is_floating_point:
         offsets = arange(windows.shape[-1], device=windows.device)
         last_nan = ew.where(ew.isnan(windows), offsets, -1).amax(-1)

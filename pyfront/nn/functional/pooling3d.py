@@ -17,7 +17,7 @@ from ...ops import samples
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import pools as kernels
 from ...ops.primitives.moments import one_kernel
-from ...ops.creation import arange, tensor
+from ...ops.creation import arange, ones, tensor
 from ...ops.registry import composite
 from ...tensor import Tensor
 from .conv import _fold_planes, in_pieces
@@ -120,7 +120,10 @@ def _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode):
     def pool(x):
         n, c = x.shape[:2]
         windows = _windows3d(x, kernel, stride, padding, dilation, out, _lowest(x.dtype))
-        values, which = _window_max(windows.movedim(2, -1))  # the first maximum, or the last nan
+        inside = (_windows3d(ones((1, 1, *x.shape[2:]), dtype=dt.uint8, device=x.device), kernel, stride,
+                             padding, dilation, out, 0).movedim(2, -1) != 0) if any(padding) else None
+        # the first maximum (in bounds), or the last nan
+        values, which = _window_max(windows.movedim(2, -1), inside, _lowest(x.dtype))
         which = which.reshape(n, c, *out)
         index = None
         for axis, (size, k_rest) in enumerate(zip(x.shape[2:], (kernel[1] * kernel[2], kernel[2], 1))):
