@@ -42,7 +42,7 @@ def _data():
     g = np.random.default_rng(0)
     a = np.round(g.standard_normal((2, 3, 7, 6)) * 2) / 2  # ties
     a.reshape(-1)[[0, 5, 6, 40, 41, 90]] = [np.nan, np.nan, np.inf, -np.inf, np.nan, -0.0]
-    a[1, 2, 2:5, 2:5] = -np.inf  # windows of -inf inside (at an edge pyfront picks its padding, torch not)
+    a[1, 2, 2:5, 2:5] = -np.inf  # windows of -inf inside (not at an edge: see the lowest-window test)
     return a
 
 
@@ -148,3 +148,17 @@ def test_a_window_of_the_lowest_values_picks_its_first_real_cell(name, shape, k,
             pool(tx, k, s, p).sum().backward()
             getattr(pyfront.nn.functional, name)(px, k, s, p).sum().backward()
             assert px.grad.cpu().tolist() == tx.grad.tolist(), (device, name)
+
+
+@pytest.mark.parametrize("name", ["max_pool2d indices", "avg_pool2d padded", "max_pool3d", "avg_pool3d"])
+def test_the_kernel_runs_in_pieces_of_the_batch(name, monkeypatch):
+    """The one-op kernels cap their window copies at CHUNK_BYTES as the composite does (in_pieces): a
+    small cap splits the batch into several kernel calls, and the values are the whole's bits."""
+    from pyfront.nn.functional import conv
+    x = pyfront.tensor(np.random.default_rng(3).standard_normal((5, 2, 6, 7)).astype(np.float32))
+    whole = _seen(CALLS[name](pyfront.nn.functional, x))
+    calls = []
+    run = pools.apply
+    monkeypatch.setattr(pools, "apply", lambda *a, **k: calls.append(1) or run(*a, **k))
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 1)
+    assert _seen(CALLS[name](pyfront.nn.functional, x)) == whole and len(calls) == 5

@@ -175,7 +175,8 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     if input.dtype is dt.bool_ or input.dtype.is_complex:
         raise NotImplementedError(f"\"{name}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if one_kernel(input):
-        return kernels.max_pool(input, kernel, stride, padding, dilation, out, _lowest(input.dtype))
+        return kernel_in_pieces(lambda x: kernels.max_pool(x, kernel, stride, padding, dilation, out,
+                                                            _lowest(x.dtype)), input, kernel, out)
 
     def pool(x):
         n, c, _, width = x.shape
@@ -494,7 +495,18 @@ def _avg_kernel(x, kernel, stride, padding, out, count_include_pad, divisor_over
     """The cpu's one op of a fixed-window average pool of a batched ``x`` (pools.avg_pool)."""
     divisor = divisor_override if divisor_override is not None else _window_sizes(
         x, kernel, stride, padding, out, count_include_pad)
-    return kernels.avg_pool(x, kernel, stride, padding, out, divisor)
+    return kernel_in_pieces(lambda x: kernels.avg_pool(x, kernel, stride, padding, out, divisor), x, kernel,
+                            out)
+
+
+def kernel_in_pieces(fn, x, kernel, out):
+    """``fn``, a one-op pool kernel over ``x``'s last ``len(kernel)`` dims, in pieces of ``x``'s first dim
+    as the composite runs (in_pieces): the kernel copies each plane's windows (kernel * out elements), which
+    for a large batch would pass CHUNK_BYTES many times over; each piece's values are the whole's."""
+    nd = len(kernel)
+    if x.dim() == nd:
+        return fn(x)
+    return in_pieces(fn, x, math.prod(x.shape[1:-nd]) * math.prod(kernel) * math.prod(out))
 
 
 def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):

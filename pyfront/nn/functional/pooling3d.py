@@ -23,7 +23,7 @@ from ...tensor import Tensor
 from .conv import _fold_planes, in_pieces
 from .pool_grad16 import max_grad_in_order, ordered_avg_grad, wants_ordered_grad, window_targets
 from .pooling import (_adaptive_avg, _adaptive_geometry, _adaptive_max, _adaptive_sizes, _avg_kernel,
-                      _avg_node, _bounds, _check_adaptive, _global_mean, _lowest, _output_size, _to_ones,
+                      _avg_node, kernel_in_pieces, _bounds, _check_adaptive, _global_mean, _lowest, _output_size, _to_ones,
                       _window_max, _window_sizes, _windows)
 from ...ops.memory_formats import channels_last_only, contiguous_result, lays_out, like_input
 from ...ops.shell import checked as shell_checked
@@ -115,7 +115,8 @@ def _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode):
     if input.dtype is dt.bool_ or input.dtype.is_complex:
         raise NotImplementedError(f"\"max_pool3d\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if one_kernel(input):
-        return kernels.max_pool(input, kernel, stride, padding, dilation, out, _lowest(input.dtype))
+        return kernel_in_pieces(lambda x: kernels.max_pool(x, kernel, stride, padding, dilation, out,
+                                                            _lowest(x.dtype)), input, kernel, out)
 
     def pool(x):
         n, c = x.shape[:2]
