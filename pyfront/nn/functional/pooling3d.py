@@ -23,8 +23,8 @@ from ...tensor import Tensor
 from .conv import _fold_planes, in_pieces
 from .pool_grad16 import max_grad_in_order, ordered_avg_grad, wants_ordered_grad, window_targets
 from .pooling import (_adaptive_avg, _adaptive_geometry, _adaptive_max, _adaptive_sizes, _avg_kernel,
-                      _avg_node, kernel_in_pieces, _bounds, _check_adaptive, _global_mean, _lowest, _output_size, _to_ones,
-                      _window_max, _window_sizes, _windows)
+                      _avg_node, _bounds, _check_adaptive, _global_mean, _lowest, _output_size, _to_ones,
+                      _window_max, _window_sizes, _windows, kernel_in_pieces)
 from ...ops.memory_formats import channels_last_only, contiguous_result, lays_out, like_input
 from ...ops.shell import checked as shell_checked
 
