@@ -12,6 +12,7 @@ lengths.
 """
 from __future__ import annotations
 
+import functools
 from numbers import Number
 
 from .tensor import Tensor
@@ -82,13 +83,27 @@ def _parameters(option: str):
         yield ptype, pname, bool(default), keyword_only
 
 
-def _by_name(params, args, kwargs):
-    """{name: value} of ``args``/``kwargs`` bound to ``params`` by position and name, regardless of type;
-    None where their count or names do not fit."""
-    positional = [p for p in params if not p[3]]
-    if len(args) > len(positional) or any(p[1] in kwargs for p in positional[:len(args)]):
+@functools.cache
+def _signatures(name: str):
+    """Each overload of ``torch._foreach_<name>`` as (its parameters, the positional ones, all their names),
+    parsed once (a bind per call would re-read torch's printed overloads); None for an op with one signature."""
+    from .ops.overloads import OVERLOADS
+    options = OVERLOADS.get(f"_foreach_{name}")
+    if options is None:
         return None
-    if any(k not in {p[1] for p in params} for k in kwargs):
+    signatures = []
+    for option in options:
+        params = tuple(_parameters(option))
+        signatures.append((params, tuple(p for p in params if not p[3]), frozenset(p[1] for p in params)))
+    return tuple(signatures)
+
+
+def _by_name(signature, args, kwargs):
+    """{name: value} of ``args``/``kwargs`` bound to one of ``_signatures`` by position and name,
+    regardless of type; None where their count or names do not fit."""
+    params, positional, names = signature
+    if len(args) > len(positional) or kwargs and (any(p[1] in kwargs for p in positional[:len(args)])
+                                                  or any(k not in names for k in kwargs)):
         return None
     bound = {**dict(zip((p[1] for p in positional), args)), **kwargs}
     return None if any(p[1] not in bound and not p[2] for p in params) else bound
@@ -98,14 +113,15 @@ def _as_torch_binds(name: str, args, kwargs):
     """(positional, keyword) arguments of ``torch._foreach_<name>``, ``self`` first, as the first of its
     overloads that they fit binds them; torch's TypeError where they fit none (naming the argument where
     their count and names fit one alone). Ops with one signature take them as given."""
-    from .ops.overloads import OVERLOADS
-    options = OVERLOADS.get(f"_foreach_{name}")
-    if options is None:
+    signatures = _signatures(name)
+    if signatures is None:
         return args, kwargs
     plausible = []  # (torch's: the overloads that take this many arguments)
-    for params in (list(_parameters(option)) for option in options):
-        bound = _by_name(params, args, kwargs)
-        if bound is not None and all(_fits(p[0], bound[p[1]]) for p in params if p[1] in bound):
+    for signature in signatures:
+        params = signature[0]
+        bound = _by_name(signature, args, kwargs)
+        # (the last parameters first: the overloads differ there, and all share ``self``'s long list)
+        if bound is not None and all(_fits(p[0], bound[p[1]]) for p in reversed(params) if p[1] in bound):
             return ([bound[p[1]] for p in params if not p[3] and p[1] in bound],
                     {p[1]: bound[p[1]] for p in params if p[3] and p[1] in bound})
         if sum(not p[2] for p in params) <= len(args) + len(kwargs) <= len(params):

@@ -255,3 +255,24 @@ def test_loss_gradient_refuses_a_double_backward_as_torch(how):
     assert got[:2] == want[:2]
     torch.testing.assert_close(torch.from_numpy(got[2]), torch.from_numpy(want[2]))
     torch.testing.assert_close(torch.from_numpy(got[3]), torch.from_numpy(want[3]))
+
+
+@pytest.mark.parametrize("shape", [(0, 3, 4), (2, 0, 4), (2, 3, 0), (0, 3), (0, 3, 2, 2), (0, 3, 4, 5, 6),
+                                   (2, 0, 4, 5, 6), (2, 3, 1, 0, 2), (0, 0)])
+@pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy"])
+def test_nll_losses_of_an_empty_batch_with_grad(shape, loss):
+    """An empty batch (or no classes) with grad: torch's loss and gradient, or its refusal (scores viewed
+    as 4-d with an explicit size, -1 being ambiguous for no elements)."""
+    def run(L):
+        x = L.zeros(shape, requires_grad=True)
+        t = L.zeros((shape[0], *shape[2:]), dtype=L.long)
+        out = []
+        for reduction in ("mean", "sum", "none"):
+            try:
+                r = getattr(L.nn.functional, loss)(x, t, reduction=reduction)
+                r.sum().backward()
+                out.append((r.detach().tolist(), tuple(r.shape), tuple(x.grad.shape)))
+            except (RuntimeError, IndexError, ValueError) as e:
+                out.append((type(e).__name__, str(e)))
+        return out
+    assert str(run(pyfront)) == str(run(torch))

@@ -46,6 +46,20 @@ if torch.webgpu.is_available():
     # composites whose cpu form is one NumPy kernel take their composite (on the GPU) without NumPy
     out["cummax"] = [t.tolist() for t in torch.cummax(torch.tensor([1.0, 3.0, 2.0, 5.0]), 0)]
     out["nan_to_num"] = torch.nan_to_num(torch.tensor([1.5, float("nan"), -float("inf")])).tolist()
+    # ops whose cpu form is one NumPy kernel (sets' sorts and searches, prod's gradient by its zeros, the
+    # embedding's bounds checked by its lookup) take their composite without NumPy
+    seq, vals = torch.tensor([1.0, 2.0, 2.0, 4.0]), torch.tensor([2.0, 3.0, 5.0])
+    out["searched"] = [torch.searchsorted(seq, vals).tolist(), torch.bucketize(vals, seq, right=True).tolist()]
+    out["unique_dim"] = [t.tolist() for t in torch.unique(torch.tensor([[2, 1], [1, 0], [2, 1]]), dim=0,
+                                                          return_inverse=True)]
+    p = torch.tensor([2.0, 0.0, 3.0], requires_grad=True)
+    p.prod().backward()
+    out["prod_grad"] = p.grad.tolist()
+    try:
+        torch.nn.functional.embedding(torch.tensor([0, 3]), torch.ones(3, 2))
+        out["embedding"] = "ran"
+    except IndexError as e:
+        out["embedding"] = str(e)
 if torch.webgpu.is_available():
     out["gpu"] = ((x.to("webgpu") * 2).cpu()).tolist()
     # ops the GPU computes on the host (no kernel): every one says why it cannot run
@@ -111,6 +125,10 @@ def test_cpu_device_without_numpy():
         assert np.allclose(got["half_layer_norm"][1], w.grad.float().tolist(), rtol=2e-3, atol=1e-3)
         assert got["cummax"] == [[1.0, 3.0, 3.0, 5.0], [0, 1, 1, 3]]
         assert got["nan_to_num"] == [1.5, 0.0, np.finfo(np.float32).min.item()]
+        assert got["searched"] == [[1, 3, 4], [3, 3, 4]]
+        assert got["unique_dim"] == [[[1, 0], [2, 1]], [1, 0, 1]]
+        assert got["prod_grad"] == [0.0, 6.0, 0.0]
+        assert got["embedding"] == "index out of range in self"
         assert len(got["host_errors"]) >= 15, got["host_errors"]  # the one-argument special functions
         for name, error in got["host_errors"].items():
             assert error == (f'"{name}" is computed with NumPy on every device (it has no GPU kernel), and '

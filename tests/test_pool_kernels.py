@@ -42,7 +42,7 @@ def _data():
     g = np.random.default_rng(0)
     a = np.round(g.standard_normal((2, 3, 7, 6)) * 2) / 2  # ties
     a.reshape(-1)[[0, 5, 6, 40, 41, 90]] = [np.nan, np.nan, np.inf, -np.inf, np.nan, -0.0]
-    a[1, 2, 2:5, 2:5] = -np.inf  # windows of -inf inside (at an edge pyfront picks its padding, torch not)
+    a[1, 2, 2:5, 2:5] = -np.inf  # windows of -inf inside (not at an edge: see the lowest-window test)
     return a
 
 
@@ -118,3 +118,47 @@ def test_a_graph_keeps_the_composite_and_torchs_node():
     F = pyfront.nn.functional
     assert F.max_pool2d(x, 2).grad_fn.name() == "MaxPool2DWithIndicesBackward0"
     assert F.avg_pool2d(x, 2).grad_fn.name() == "AvgPool2DBackward0"
+
+
+LOWEST_WINDOWS = [("max_pool1d", (1, 2, 5), 3, 2, 1), ("max_pool2d", (1, 1, 4, 4), 3, 2, 1),
+                  ("max_pool3d", (1, 1, 4, 4, 4), 3, 2, 1), ("max_pool2d", (2, 1, 5, 5), (3, 2), (2, 1), 1)]
+
+
+@pytest.mark.parametrize("name, shape, k, s, p", LOWEST_WINDOWS)
+@pytest.mark.parametrize("fill", ["-inf", "some -inf", "int32 min"])
+def test_a_window_of_the_lowest_values_picks_its_first_real_cell(name, shape, k, s, p, fill):
+    """Real values all the padding's lowest (-inf, int min): torch's scan starts at the window's first
+    in-bounds element and keeps it, where a pick of the first maximum would take a padded cell; the kernel,
+    the composite (autograd), and webgpu each give torch's values, indices and gradient."""
+    if fill == "int32 min":
+        x = torch.full(shape, -2 ** 31, dtype=torch.int32)
+    else:
+        x = torch.full(shape, -float("inf"))
+        if fill == "some -inf":
+            x.view(-1)[::3] = 1.0
+    pool = getattr(torch.nn.functional, name)
+    values, indices = pool(x, k, s, p, return_indices=True)
+    devices = ["cpu", "webgpu"] if pyfront.webgpu.is_available() else ["cpu"]
+    for device, grad in [(d, g) for d in devices for g in (False, x.dtype.is_floating_point)]:
+        px = pyfront.tensor(x.numpy(), device=device, requires_grad=grad)
+        v, i = getattr(pyfront.nn.functional, name)(px, k, s, p, return_indices=True)
+        assert i.cpu().tolist() == indices.tolist() and str(v.detach().cpu().tolist()) == str(values.tolist())
+        if grad:
+            tx = x.clone().requires_grad_()
+            pool(tx, k, s, p).sum().backward()
+            getattr(pyfront.nn.functional, name)(px, k, s, p).sum().backward()
+            assert px.grad.cpu().tolist() == tx.grad.tolist(), (device, name)
+
+
+@pytest.mark.parametrize("name", ["max_pool2d indices", "avg_pool2d padded", "max_pool3d", "avg_pool3d"])
+def test_the_kernel_runs_in_pieces_of_the_batch(name, monkeypatch):
+    """The one-op kernels cap their window copies at CHUNK_BYTES as the composite does (in_pieces): a
+    small cap splits the batch into several kernel calls, and the values are the whole's bits."""
+    from pyfront.nn.functional import conv
+    x = pyfront.tensor(np.random.default_rng(3).standard_normal((5, 2, 6, 7)).astype(np.float32))
+    whole = _seen(CALLS[name](pyfront.nn.functional, x))
+    calls = []
+    run = pools.apply
+    monkeypatch.setattr(pools, "apply", lambda *a, **k: calls.append(1) or run(*a, **k))
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 1)
+    assert _seen(CALLS[name](pyfront.nn.functional, x)) == whole and len(calls) == 5

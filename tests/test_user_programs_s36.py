@@ -148,8 +148,8 @@ def test_foreach_ops_bind_their_arguments_as_torch(case, in_place):
 
 
 # scores' shape -> the sizes a batch of class indices takes: around the cascade's runs of 16 and 256
-_NLL_SHAPES = [(1, 5), (7, 5), (16, 3), (17, 3), (64, 10), (257, 4), (1000, 3), (5,), (2, 5, 33),
-               (2, 3, 17, 9), (2, 3, 4, 3, 2)]
+_NLL_SHAPES = [(1, 5), (7, 5), (16, 3), (17, 3), (33, 3), (64, 10), (256, 4), (257, 4), (258, 4), (1000, 3),
+               (5,), (2, 5, 33), (2, 3, 17, 9), (2, 3, 4, 3, 2)]
 
 
 @pytest.mark.parametrize("shape", _NLL_SHAPES, ids=str)

@@ -8,6 +8,7 @@ import operator
 
 from ... import _warnings
 from ... import dtypes as dt
+from ...backends import host_rules
 from ...autograd import dual
 from ...autograd.dual import ON as _DUAL
 from ...autograd.function import Function
@@ -587,7 +588,7 @@ def embedding(
     # read-backs before it)
     checked_by_lookup = (max_norm is None and not (sparse and weight.requires_grad)
                          and not (weight.dtype in dt.HALVES and weight.requires_grad)
-                         and flat.device.type == "cpu" and weight.device.type == "cpu")
+                         and host_rules(flat._storage.device) and host_rules(weight._storage.device))
     if (flat.numel() and not flat.is_meta and not checked_by_lookup
             and (int(flat.min()) < 0 or int(flat.max()) >= num)):
         raise IndexError("index out of range in self")

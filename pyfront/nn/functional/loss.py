@@ -114,7 +114,8 @@ def _nll_saves(input, target, weight=None, size_average=None, ignore_index=-100,
     shown = _nll_node(input, target, reduction=reduction)[0] != "ViewBackward0"
     if input.dim() == 3 or input.dim() > 4:
         n, c = input.shape[:2]
-        input, target = input.reshape(n, c, 1, -1), target.reshape(n, 1, -1)
+        rest = math.prod(input.shape[2:])  # not -1: ambiguous for an empty batch
+        input, target = input.reshape(n, c, 1, rest), target.reshape(n, 1, rest)
     return list(zip(("self", "target", "weight") if shown else (None,) * 3, (input, target, weight)))
 
 
@@ -538,6 +539,11 @@ def _checked_targets(input, target, weight=None):
         raise RuntimeError(
             f"Expected target size {[input.shape[0], *input.shape[2:]]}, got {list(target.shape)}"
         )
+    elif input.shape[1] == 0 and input.shape[0]:  # torch views (N, 0, ...) scores as (N, 0, 0, 0), its
+        # -1 read as 0, which its nll_loss2d refuses against the (N, 1, d1*...) target
+        n = input.shape[0]
+        _check_spatial_targets(input.reshape(n, 0, 0, 0), target.reshape(n, 1, math.prod(target.shape[1:])),
+                               weight)
     _check_target_dtype(target)
     return target
 
@@ -594,7 +600,7 @@ def _pick(logp, target, weight, ignore_index):
         # logp's dims, as torch's kernel gives it (the copy's own would be the moved one)
         scores = relaid(scores, None, _moved_strides(logp.shape))
     # one index per row: take_along's backward (put_along) needs distinct indices along the dim
-    picked = apply(red.take_along, scores.reshape(-1, n_classes), safe.reshape(-1, 1), dim=1)
+    picked = apply(red.take_along, scores.reshape(safe.numel(), n_classes), safe.reshape(-1, 1), dim=1)
     # the ignored rows' gradient a +0 put in (gather's backward added -0 to a zero: +0, as torch's)
     picked = ew.where(ignored, 0, picked.reshape(safe.shape))
     # an ignored target adds nothing, even where its score is inf or NaN, and gets a zero gradient even where
@@ -670,7 +676,8 @@ def _scores_kept(scores):
     torch's nll_loss2d reads 3-d and 5-d and up scores viewed as 4-d: so here, its views around the node."""
     if scores.dim() == 3 or scores.dim() > 4:
         n, c = scores.shape[:2]
-        return _scores_kept(scores.reshape(n, c, 1, -1)).reshape(scores.shape)
+        rest = math.prod(scores.shape[2:])  # not -1: ambiguous for an empty batch
+        return _scores_kept(scores.reshape(n, c, 1, rest)).reshape(scores.shape)
     return Formula.apply(Tensor.detach, _KEEPS_SCORES[scores.dim() > 2], scores)
 
 

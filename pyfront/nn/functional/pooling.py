@@ -14,7 +14,7 @@ import math
 
 from ... import dtypes as dt
 from ...ops.composite.shaping import pad as _constant_pad
-from ...ops.creation import arange, check_storage, int_tuple, is_sequence, tensor
+from ...ops.creation import arange, check_storage, int_tuple, is_sequence, ones, tensor
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives.nn import im2col
 from ...ops.primitives import pools as kernels
@@ -175,12 +175,16 @@ def _max_pool2d(name, input, kernel_size, stride, padding, dilation, ceil_mode):
     if input.dtype is dt.bool_ or input.dtype.is_complex:
         raise NotImplementedError(f"\"{name}\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if one_kernel(input):
-        return kernels.max_pool(input, kernel, stride, padding, dilation, out, _lowest(input.dtype))
+        return kernel_in_pieces(lambda x: kernels.max_pool(x, kernel, stride, padding, dilation, out,
+                                                            _lowest(x.dtype)), input, kernel, out)
 
     def pool(x):
         n, c, _, width = x.shape
         cols = _windows(x, kernel, stride, padding, dilation, out, _lowest(x.dtype))
-        values, which = _window_max(cols.movedim(2, -1))  # torch's pick: the first maximum, or the last nan
+        inside = (_windows(ones((1, 1, *x.shape[2:]), dtype=dt.uint8, device=x.device), kernel, stride,
+                           padding, dilation, out, 0).movedim(2, -1) != 0) if any(padding) else None
+        # torch's pick: the first maximum (in bounds), or the last nan
+        values, which = _window_max(cols.movedim(2, -1), inside, _lowest(x.dtype))
         # flat index into the input plane of each window's maximum
         rows = (arange(out[0], device=x.device) * stride[0] - padding[0]).reshape(out[0], 1)
         columns = arange(out[1], device=x.device) * stride[1] - padding[1]
@@ -491,7 +495,18 @@ def _avg_kernel(x, kernel, stride, padding, out, count_include_pad, divisor_over
     """The cpu's one op of a fixed-window average pool of a batched ``x`` (pools.avg_pool)."""
     divisor = divisor_override if divisor_override is not None else _window_sizes(
         x, kernel, stride, padding, out, count_include_pad)
-    return kernels.avg_pool(x, kernel, stride, padding, out, divisor)
+    return kernel_in_pieces(lambda x: kernels.avg_pool(x, kernel, stride, padding, out, divisor), x, kernel,
+                            out)
+
+
+def kernel_in_pieces(fn, x, kernel, out):
+    """``fn``, a one-op pool kernel over ``x``'s last ``len(kernel)`` dims, in pieces of ``x``'s first dim
+    as the composite runs (in_pieces): the kernel copies each plane's windows (kernel * out elements), which
+    for a large batch would pass CHUNK_BYTES many times over; each piece's values are the whole's."""
+    nd = len(kernel)
+    if x.dim() == nd:
+        return fn(x)
+    return in_pieces(fn, x, math.prod(x.shape[1:-nd]) * math.prod(kernel) * math.prod(out))
 
 
 def _avg_pool2d(name, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
@@ -941,11 +956,17 @@ def _adaptive_max(input, sizes):
     return values, flat
 
 
-def _window_max(windows):
+def _window_max(windows, inside=None, fill=None):
     """(max, offset) over the last dim as PyTorch's adaptive max kernel scans it (``val > max or
     isnan(val)``): the first maximum, or the last nan; the value is gathered there, so the gradient
-    goes to that element."""
-    _, which = windows.max(-1)
+    goes to that element. ``inside``: where padding (``fill``, the dtype's lowest) was added, the windows'
+    in-bounds cells (a bool mask broadcasting against ``windows``): torch's scan starts at the first of
+    them, so a window whose real values all equal ``fill`` picks that one, not a padded cell before it."""
+    values, which = windows.max(-1)
+    if inside is not None:
+        size = windows.shape[-1]
+        first = ew.where(inside, arange(size, device=windows.device), size).amin(-1)
+        which = ew.where(values == fill, first, which)
     if windows.dtype.is_floating_point:
         offsets = arange(windows.shape[-1], device=windows.device)
         last_nan = ew.where(ew.isnan(windows), offsets, -1).amax(-1)

@@ -17,14 +17,14 @@ from ...ops import samples
 from ...ops.primitives import elementwise as ew
 from ...ops.primitives import pools as kernels
 from ...ops.primitives.moments import one_kernel
-from ...ops.creation import arange, tensor
+from ...ops.creation import arange, ones, tensor
 from ...ops.registry import composite
 from ...tensor import Tensor
 from .conv import _fold_planes, in_pieces
 from .pool_grad16 import max_grad_in_order, ordered_avg_grad, wants_ordered_grad, window_targets
 from .pooling import (_adaptive_avg, _adaptive_geometry, _adaptive_max, _adaptive_sizes, _avg_kernel,
                       _avg_node, _bounds, _check_adaptive, _global_mean, _lowest, _output_size, _to_ones,
-                      _window_max, _window_sizes, _windows)
+                      _window_max, _window_sizes, _windows, kernel_in_pieces)
 from ...ops.memory_formats import channels_last_only, contiguous_result, lays_out, like_input
 from ...ops.shell import checked as shell_checked
 
@@ -115,12 +115,16 @@ def _max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode):
     if input.dtype is dt.bool_ or input.dtype.is_complex:
         raise NotImplementedError(f"\"max_pool3d\" not implemented for '{dt.scalar_name(input.dtype)}'")
     if one_kernel(input):
-        return kernels.max_pool(input, kernel, stride, padding, dilation, out, _lowest(input.dtype))
+        return kernel_in_pieces(lambda x: kernels.max_pool(x, kernel, stride, padding, dilation, out,
+                                                            _lowest(x.dtype)), input, kernel, out)
 
     def pool(x):
         n, c = x.shape[:2]
         windows = _windows3d(x, kernel, stride, padding, dilation, out, _lowest(x.dtype))
-        values, which = _window_max(windows.movedim(2, -1))  # the first maximum, or the last nan
+        inside = (_windows3d(ones((1, 1, *x.shape[2:]), dtype=dt.uint8, device=x.device), kernel, stride,
+                             padding, dilation, out, 0).movedim(2, -1) != 0) if any(padding) else None
+        # the first maximum (in bounds), or the last nan
+        values, which = _window_max(windows.movedim(2, -1), inside, _lowest(x.dtype))
         which = which.reshape(n, c, *out)
         index = None
         for axis, (size, k_rest) in enumerate(zip(x.shape[2:], (kernel[1] * kernel[2], kernel[2], 1))):

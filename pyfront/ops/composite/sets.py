@@ -9,6 +9,7 @@ import builtins
 import math
 
 from ... import dtypes as dt
+from ...backends import host_rules
 from ...autograd.function import no_derivative
 from ...shape import normalize_dim, reads_as_int
 from ...tensor import Tensor
@@ -74,7 +75,8 @@ def _rows(input, dim):
 
 def _lexsort(rows):
     """The stable order of ``rows`` compared column by column (the first column decides first)."""
-    if rows.device.type == "cpu" and not rows.dtype.is_complex:  # (complex: the argsort's refusal below)
+    # (complex: the argsort's refusal below; the page's cpu, no NumPy: the sorts below)
+    if host_rules(rows._storage.device) and not rows.dtype.is_complex:
         return apply(red.lexsort_op, rows)  # one kernel, not a sort per column
     n, m = rows.shape
     perm = arange(n, device=rows.device)
@@ -340,7 +342,8 @@ def _search(seq, values, right, out_int32):
     if seq.dtype is not values.dtype:  # torch searches in their common dtype: float8's promotion error
         dt.promote_types(seq.dtype, values.dtype)
     seq, values = seq.detach(), values.detach()
-    if seq.device.type == "cpu" and seq.dtype is values.dtype:  # (another dtype: compared in the common one)
+    # (another dtype: compared in the common one; the page's cpu, no NumPy: the search below)
+    if host_rules(seq._storage.device) and seq.dtype is values.dtype:
         found = apply(SEARCHED, seq, values, right=bool(right))
         return found.to(dt.int32) if out_int32 else found
     n = seq.shape[-1]

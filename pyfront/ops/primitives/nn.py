@@ -156,6 +156,8 @@ def _cascade_width(count: int) -> int:
 def _every_term_cascade(np, terms):
     """The cascade when every term is kept: each level's groups are whole runs of W (a training step's)."""
     width = _cascade_width(terms.size)
+    if terms.size <= width * width + 1:  # a training batch's: the loop below in a few NumPy calls
+        return _two_level_cascade(np, terms, width)
     values, out = terms[1:], terms.dtype.type(0)
     for _ in range(7):  # the first seven levels: whole runs pass their sums on, the rest is the level's sum
         whole = len(values) // width * width
@@ -167,6 +169,20 @@ def _every_term_cascade(np, terms):
     values = values.copy()  # the top level: term 0, then what the seventh passed on
     values[0] = terms[0] + values[0]
     return out + _sequential(np, values)
+
+
+def _two_level_cascade(np, terms, width):
+    """_every_term_cascade of at most W ** 2 + 1 terms, its numbers: the first level's leftover run, then
+    the second's (the sums of the whole runs of W, which it passes on no further, or only its one total),
+    then term 0."""
+    values, out = terms[1:], terms.dtype.type(0)
+    whole = len(values) // width * width
+    if whole < len(values):
+        out = out + np.add.accumulate(values[whole:])[-1]
+    if whole:
+        runs = np.add.accumulate(values[:whole].reshape(-1, width), axis=1)[:, -1]
+        out = out + np.add.accumulate(runs)[-1]
+    return out + terms[0]
 
 
 def _group_sums(np, values, ends):

@@ -66,11 +66,24 @@ def _first_max(np, windows):
     return values, which
 
 
+def _first_inside(np, x, which, lowest, kernel, stride, padding, dilation, out):
+    """``which`` with each ``lowest`` row's offset (a window whose real values all equal the padding's)
+    moved to its window's first in-bounds element, where torch's scan starts and stays (none is greater):
+    the padding's equal cells come first in a window at the top or left edge."""
+    nd = len(kernel)
+    inside = _windows(np, np.ones(x.shape[-nd:], bool), kernel, stride, padding, dilation, out, False)
+    first = inside.reshape(-1, math.prod(kernel)).argmax(-1)  # one per window position
+    first = np.broadcast_to(first, (*x.shape[:-nd], len(first))).reshape(-1)
+    return np.where(lowest, first, which)
+
+
 # -- max pooling ------------------------------------------------------------------------------------------
 def _max_pool_np(np, x, kernel, stride, padding, dilation, out, fill):
     nd, size = len(kernel), math.prod(kernel)
     windows = _windows(np, x, kernel, stride, padding, dilation, out, fill).reshape(-1, size)
     values, which = _first_max(np, windows)
+    if any(padding) and (values == fill).any():  # (rare: a window whose real values are all the lowest)
+        which = _first_inside(np, x, which, values == fill, kernel, stride, padding, dilation, out)
     # each maximum's flat index in its input plane: its window's start plus its offset, per dim
     shape = (*x.shape[:-nd], *out)
     which = which.reshape(shape)

@@ -127,7 +127,7 @@ def _by_zeros(x, with_zeros, without, without_first=False):
     select gives); else (a GPU: no read-back; a vmap: a test per sample; a graph: through both, its nodes
     made in the order given, as a double backward adds its NaN in that order) both run and a select picks."""
     zero_any = (x == 0).any()
-    if x._storage.device.type == "cpu" and not is_grad_enabled() and not _DUAL[0] and not zero_any._batched:
+    if host_rules(x._storage.device) and not is_grad_enabled() and not _DUAL[0] and not zero_any._batched:
         return with_zeros() if zero_any.item() else without()
     if without_first:
         plain = without()
