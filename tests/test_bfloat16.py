@@ -276,7 +276,7 @@ KNOWN_BF16_OFF = {
     **dict.fromkeys(["addbmm", "nanmean", "nansum", NN + "softmax", NN + "softmin",
                      NN + "interpolate", "polygamma", "scatter_reduce", "softmax",
                      "special_i0e"], ONCE),
-    **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear", NN + "cross_entropy", NN + "nll_loss",
+    **dict.fromkeys(["corrcoef", "cov", "mvlgamma", NN + "bilinear",
                      NN + "multi_head_attention_forward", "renorm", "special.ndtr"], STEPS),
     NN + "group_norm": "one element per group: torch's variance is not 0 in bfloat16 (float16's too)",
     "signbit": "a NaN's sign: torch's vectorized float->bfloat16 conversion makes every NaN 0xFFFF "
