@@ -37,7 +37,6 @@ EMPTY_KNOWN = {
     ("index_copy", "torch raises RuntimeError"), ("index_fill", "torch raises RuntimeError"),
     ("scatter", "torch raises RuntimeError"), ("scatter_add", "torch raises RuntimeError"),
     ("scatter_reduce", "torch raises RuntimeError"), ("take_along_dim", "error text"),
-    ("nn.functional.embedding", "error type IndexError vs RuntimeError"),
     ("nn.functional.embedding_bag", "error text"), ("nn.functional.affine_grid", "error text"),
     ("nn.functional.bilinear", "error text"),
     # attention of an empty key or value: torch refuses the shapes (the batch dims' broadcast, bmm's sizes)
