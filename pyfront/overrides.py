@@ -37,7 +37,8 @@ _STATE = _State()
 # whether any call needs to look at its arguments (the one test the plain case pays): set for good by a
 # dispatching subclass, a mode entered (in any thread) or a duck type seen
 ON = [False]
-_MODES_ENTERED = [0]  # modes entered, all threads together: Tensor holds its twins while any is
+_MODES_ENTERED = [0]  # modes entered, all threads together (0: a call on plain tensors needs no mode look-up)
+_TENSOR_HAS_TWINS = [False]  # Tensor holds its twins: put there at the first mode and left (no swap per mode)
 
 
 def _disabled_torch_function_impl(func, types, args=(), kwargs=None):
@@ -112,6 +113,11 @@ def _route(func, args, kwargs, name: str | None):
     overloaded = _overloaded(args, kwargs)
     if not overloaded and not _MODES_ENTERED[0]:  # (the commonest call: no thread-local read)
         return PASS
+    return _routed(func, overloaded, args, kwargs, name)
+
+
+def _routed(func, overloaded, args, kwargs, name: str | None):
+    """_route, given the dispatching arguments."""
     state = _STATE
     if state.disabled:
         return PASS
@@ -122,9 +128,13 @@ def _route(func, args, kwargs, name: str | None):
     return _dispatch(func, overloaded, args, kwargs, name)
 
 
-def _call(func, fn, args, kwargs, name: str):
-    """``fn(*args, **kwargs)`` (a Tensor method's twin), where no override takes it as ``func``."""
-    result = _route(func, args, kwargs, name)
+def _call(method: str, fn, args, kwargs, name: str):
+    """``fn(*args, **kwargs)`` (a Tensor method's twin), where no override takes it as Tensor's ``method``;
+    plain tensors outside a mode go straight on (Tensor keeps its twins once a mode was entered)."""
+    overloaded = _overloaded(args, kwargs)
+    if not overloaded and not _MODES_ENTERED[0]:
+        return fn(*args, **kwargs)
+    result = _routed(_func_of(method, True), overloaded, args, kwargs, name)
     return fn(*args, **kwargs) if result is PASS else result
 
 
@@ -334,16 +344,30 @@ def _twin(name: str, value):
         getter = value.fget
 
         def get(self):
-            return _call(_func_of(name, True), getter, (self,), {}, shown + ".__get__")
+            return _call(name, getter, (self,), {}, shown + ".__get__")
         return property(get, value.fset, value.fdel, value.__doc__)
 
     def method(*args, **kwargs):
-        return _call(_func_of(name, True), value, args, kwargs, shown)
+        return _call(name, value, args, kwargs, shown)
+
+    def binary_plain(self, other):  # (Tensor keeps its twins after a mode: plain operands go straight on)
+        if not _MODES_ENTERED[0] and type(self) is Tensor and type(other) in _PLAIN:
+            return value(self, other)
+        return binary(self, other)
+
+    def method_plain(*args, **kwargs):
+        if not kwargs and not _MODES_ENTERED[0]:
+            for v in args:
+                if type(v) not in _PLAIN:
+                    break
+            else:
+                return value(*args)
+        return _call(name, value, args, kwargs, shown)
 
     def reflected(self, other):
         if isinstance(other, Tensor):  # (a plain tensor on the left: its operator, as torch's)
             forward = _REFLECTED[name]
-            return _call(_func_of(forward, True), _ORIGINALS[forward], (other, self), {},
+            return _call(forward, _ORIGINALS[forward], (other, self), {},
                          "torch.Tensor." + _OPERATOR_FUNCS.get(forward, forward))
         return method(self, other)
 
@@ -352,7 +376,7 @@ def _twin(name: str, value):
             return (reflected if name in _REFLECTED else method)(self, other)
         except TypeError:
             return NotImplemented
-    return functools.wraps(value)(binary if name in _BINARY else method)
+    return functools.wraps(value)(binary_plain if name in _BINARY else method_plain)
 
 
 _TWINS: dict = {}
@@ -419,9 +443,11 @@ _SWAP = threading.Lock()
 def _push_mode(mode) -> None:
     ON[0] = True
     with _SWAP:
-        if not _MODES_ENTERED[0]:
+        if not _TENSOR_HAS_TWINS[0]:  # (once: ~600 attributes, and Python's type cache flushed)
             for name, twin in _twins().items():
                 setattr(Tensor, name, twin)
+            _OVERRIDABLE[Tensor] = [_func_of(name, True) for name in _ORIGINALS]  # (what handlers are given)
+            _TENSOR_HAS_TWINS[0] = True
         _MODES_ENTERED[0] += 1
     _STATE.modes.append(mode)
 
@@ -430,9 +456,6 @@ def _pop_mode() -> None:
     _STATE.modes.pop()
     with _SWAP:
         _MODES_ENTERED[0] -= 1
-        if not _MODES_ENTERED[0]:
-            for name, value in _ORIGINALS.items():
-                setattr(Tensor, name, value)
 
 
 def _is_torch_function_mode_enabled() -> bool:

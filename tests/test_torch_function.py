@@ -285,3 +285,28 @@ def test_base_mode_and_resolve_name():
         functions = (L.add, L.Tensor.add, L.nn.functional.relu, L.linalg.norm, L.fft.fft, len)
         return r.tolist(), [o.resolve_name(f) for f in functions]
     both(scenario)
+
+
+def test_a_mode_entered_again_sets_nothing_on_tensor():
+    # (Tensor takes its dispatching twins at the first mode and keeps them: a mode entered per training step
+    # must not swap ~600 attributes, and flush Python's type cache, at every entry and exit)
+    def scenario(L):
+        seen = []
+
+        class Seeing(L.overrides.TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                seen.append(func is L.Tensor.add)
+                return func(*args, **(kwargs or {}))
+        a = L.tensor([1.0, 2.0])
+        for _ in range(2):
+            with Seeing():
+                a.add(a)
+            seen.append((a.add(a).tolist(), type(a + a) is L.Tensor))
+        return seen
+    both(scenario)
+    with pyfront.overrides.BaseTorchFunctionMode():
+        pass
+    held = dict(vars(pyfront.Tensor))
+    with pyfront.overrides.BaseTorchFunctionMode():
+        assert dict(vars(pyfront.Tensor)) == held
+    assert dict(vars(pyfront.Tensor)) == held
