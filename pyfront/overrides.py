@@ -149,9 +149,10 @@ def intercept(public, args, kwargs):
     name = _NAMES.get(public, PASS)
     if name is PASS:
         return PASS
-    if not kwargs and not _MODES_ENTERED[0]:  # (plain tensors and numbers: decided here, a call less)
-        for v in args:
-            if type(v) not in _PLAIN:
+    if not _MODES_ENTERED[0]:  # (plain tensors, numbers, nn.Parameters: decided here, a call less)
+        for v in (*args, *kwargs.values()) if kwargs else args:
+            cls = type(v)
+            if cls not in _PLAIN and _KIND.get(cls) is not False:  # (False: a type known not to dispatch)
                 break
         else:
             return PASS

@@ -310,3 +310,25 @@ def test_a_mode_entered_again_sets_nothing_on_tensor():
     with pyfront.overrides.BaseTorchFunctionMode():
         assert dict(vars(pyfront.Tensor)) == held
     assert dict(vars(pyfront.Tensor)) == held
+
+
+def test_plain_calls_with_keywords_or_parameters_decide_in_intercept(monkeypatch):
+    # (once ON is set, x.sum(dim=0) and F.linear(x, parameter) must not leave intercept's fast path; a
+    # dispatching subclass given by keyword still dispatches)
+    def scenario(L):
+        Logging = logging_tensor(L)
+        Logging.log.clear()
+        a, p = L.ones(2, 3), L.nn.Parameter(L.ones(4, 3))
+        r = L.add(a, other=a.as_subclass(Logging))
+        return type(r).__name__, names(Logging.log), L.nn.functional.linear(a, p).sum(dim=0).tolist()
+    both(scenario)
+    o = pyfront.overrides
+    monkeypatch.setattr(o, "ON", [True])
+
+    def routed(*args):
+        raise AssertionError("a plain call left intercept's fast path")
+    monkeypatch.setattr(o, "_route", routed)
+    a, p = pyfront.ones(2, 3), pyfront.nn.Parameter(pyfront.ones(4, 3))
+    assert a.sum(dim=0).tolist() == [2.0] * 3
+    assert pyfront.sum(a, dim=1).tolist() == [3.0] * 2
+    assert pyfront.nn.functional.linear(a, p).tolist() == [[3.0] * 4] * 2
