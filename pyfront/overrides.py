@@ -448,6 +448,7 @@ def _push_mode(mode) -> None:
             for name, twin in _twins().items():
                 setattr(Tensor, name, twin)
             _OVERRIDABLE[Tensor] = [_func_of(name, True) for name in _ORIGINALS]  # (what handlers are given)
+            _NOWRAP.add(Tensor.grad.__get__)  # (the twin's, which a handler is given in a mode)
             _TENSOR_HAS_TWINS[0] = True
         _MODES_ENTERED[0] += 1
     _STATE.modes.append(mode)

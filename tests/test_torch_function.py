@@ -332,3 +332,18 @@ def test_plain_calls_with_keywords_or_parameters_decide_in_intercept(monkeypatch
     assert a.sum(dim=0).tolist() == [2.0] * 3
     assert pyfront.sum(a, dim=1).tolist() == [3.0] * 2
     assert pyfront.nn.functional.linear(a, p).tolist() == [[3.0] * 4] * 2
+
+
+def test_a_subclass_grad_in_a_mode_is_plain():
+    # (Tensor.grad.__get__ is one of torch's default nowrap functions, in a mode too, where the handler is
+    # given Tensor's dispatching twin)
+    def scenario(L):
+        class Sub(L.Tensor):
+            pass
+        s = L.ones(2).as_subclass(Sub).requires_grad_()
+        (s * 2).sum().backward()
+        kinds = [type(s.grad).__name__]
+        with L.overrides.BaseTorchFunctionMode():
+            kinds.append(type(s.grad).__name__)
+        return kinds, s.grad.tolist()
+    both(scenario)
