@@ -277,13 +277,15 @@ def rebind(base: type) -> None:
 
 # -- Tensor methods, operators and properties ------------------------------------------------------------
 # what torch hands __torch_function__ for an operator: the named method (``a + b`` is Tensor.add)
+# an operator -> the Tensor method torch hands a handler for it (the rest are handed as themselves)
 _OPERATOR_FUNCS = {"__add__": "add", "__radd__": "add", "__iadd__": "add_", "__sub__": "sub",
                    "__isub__": "sub_", "__mul__": "mul", "__rmul__": "mul", "__imul__": "mul_",
-                   "__truediv__": "div", "__itruediv__": "div_", "__matmul__": "matmul", "__neg__": "neg",
-                   "__gt__": "gt", "__ge__": "ge",
-                   "__lt__": "lt", "__le__": "le", "__abs__": "abs", "__and__": "bitwise_and",
-                   "__or__": "bitwise_or", "__xor__": "bitwise_xor", "__invert__": "bitwise_not",
-                   "__floordiv__": "floor_divide", "__mod__": "remainder", "__pow__": "pow"}
+                   "__truediv__": "div", "__itruediv__": "div_", "__rtruediv__": "__rdiv__",
+                   "__ifloordiv__": "floor_divide_", "__mod__": "remainder", "__imod__": "remainder_",
+                   "__pow__": "pow", "__ipow__": "pow_", "__matmul__": "matmul", "__neg__": "neg",
+                   "__pos__": "positive", "__abs__": "abs", "__rand__": "bitwise_and", "__ror__": "bitwise_or",
+                   "__rxor__": "bitwise_xor", "__ne__": "ne", "__gt__": "gt", "__ge__": "ge",
+                   "__lt__": "lt", "__le__": "le"}
 # what is not a Tensor method to torch's protocol: Python's object machinery, pickling, and the protocol
 _NOT_METHODS = frozenset((
     "__new__", "__init__", "__init_subclass__", "__getattribute__", "__getattr__", "__setattr__",

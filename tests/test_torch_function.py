@@ -347,3 +347,31 @@ def test_a_subclass_grad_in_a_mode_is_plain():
             kinds.append(type(s.grad).__name__)
         return kinds, s.grad.tolist()
     both(scenario)
+
+
+def test_every_operator_hands_torchs_function():
+    # (each operator, with the subclass on the left, on the right and in place, and the unary ones: the
+    # function torch hands the handler, by name)
+    import operator
+
+    def scenario(L):
+        Logging = logging_tensor(L)
+        seen = {}
+        for op in "add sub mul truediv floordiv mod pow and or xor lshift rshift eq ne lt le gt ge".split():
+            plain = getattr(operator, op + "_" if op in ("and", "or") else op)
+            inplace = getattr(operator, "i" + op, None)
+            for side, call in (("l", lambda s: plain(s, 2)), ("r", lambda s: plain(2, s)),
+                               ("i", inplace and (lambda s: inplace(s, 2)))):
+                if call:
+                    Logging.log.clear()
+                    try:
+                        call(L.tensor([[3, 5], [6, 7]]).as_subclass(Logging))
+                    except RuntimeError:  # (/= on integers: refused after the handler ran)
+                        Logging.log.append(RuntimeError)
+                    seen[op + side] = names(Logging.log)
+        for op in (operator.neg, operator.pos, operator.invert, abs):
+            Logging.log.clear()
+            op(L.tensor([3, 5]).as_subclass(Logging))
+            seen[op.__name__] = names(Logging.log)
+        return seen
+    both(scenario)
