@@ -166,6 +166,7 @@ def _dispatch(func, overloaded, args, kwargs, name: str | None):
     types = tuple(type(a) for a in overloaded)
     kwargs = kwargs or {}
     state = _STATE
+    mode = None  # (the mode that refused, named in the error)
     if state.modes and not state.disabled:
         mode = state.modes.pop()
         try:
@@ -181,8 +182,9 @@ def _dispatch(func, overloaded, args, kwargs, name: str | None):
     if name is None or type(name) is PythonLevel:
         name = name or f"{func.__module__}.{func.__name__}"
         raise TypeError(f"no implementation found for '{name}' on types that implement __torch_function__: "
-                        f"{[type(a) for a in overloaded]}")
-    listed = "".join(f"  - tensor subclass {type(a)}\n" for a in overloaded)
+                        f"{[type(a) for a in overloaded]}" + (f" nor in mode {mode}" if mode else ""))
+    listed = (f"  - mode object {mode}\n" if mode else "") + \
+        "".join(f"  - tensor subclass {type(a)}\n" for a in overloaded)
     raise TypeError(f"Multiple dispatch failed for '{name}'; all __torch_function__ handlers returned "
                     f"NotImplemented:\n\n{listed}\nFor more information, try re-running with "
                     f"TORCH_LOGS=not_implemented")

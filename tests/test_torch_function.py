@@ -236,8 +236,17 @@ def test_mode_returning_notimplemented():
         class Refusing(L.overrides.TorchFunctionMode):
             def __torch_function__(self, func, types, args=(), kwargs=None):
                 return NotImplemented
-        with Refusing():
-            return _outcome(lambda: L.add(L.ones(1), L.ones(1)))[0]
+        class Sub(L.Tensor):
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                return NotImplemented
+        mode, seen = Refusing(), []
+        for x in (L.ones(1), L.ones(1).as_subclass(Sub)):
+            with mode:
+                for call in (lambda: L.add(x, x), lambda: L.nn.functional.relu(x)):
+                    kind, text = _outcome(call)
+                    seen.append((kind, text.replace(repr(mode), "<mode>")))
+        return seen
     both(scenario)
 
 
