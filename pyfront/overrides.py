@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import threading
 import warnings
+import weakref
 
 from .tensor import Tensor
 
@@ -48,7 +49,8 @@ def _disabled_torch_function_impl(func, types, args=(), kwargs=None):
 
 
 # -- which arguments dispatch -------------------------------------------------------------------------
-_KIND: dict = {}  # type -> whether its instances dispatch (a program has few types)
+# type -> whether its instances dispatch (weak: a class made per call, as tests' factories, goes with its last use)
+_KIND = weakref.WeakKeyDictionary()
 
 
 def _dispatches(cls) -> bool:
@@ -513,7 +515,9 @@ def has_torch_function(relevant_args) -> bool:
     """Whether any of ``relevant_args`` dispatches, or a mode is entered."""
     if _STATE.disabled:
         return False
-    return bool(_STATE.modes) or not _STATE.no_subclasses and bool(_overloaded(tuple(relevant_args)))
+    # (the arguments themselves, as torch's: a list among them is not looked into)
+    return bool(_STATE.modes) or not _STATE.no_subclasses and any(
+        type(a) not in _PLAIN and _dispatches(type(a)) for a in relevant_args)
 
 
 def has_torch_function_unary(arg) -> bool:

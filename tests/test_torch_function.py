@@ -384,3 +384,29 @@ def test_every_operator_hands_torchs_function():
             seen[op.__name__] = names(Logging.log)
         return seen
     both(scenario)
+
+
+def test_has_torch_function_looks_at_the_arguments_only():
+    def scenario(L):
+        class Sub(L.Tensor):
+            pass
+
+        class Duck:
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                return NotImplemented
+        s, has = L.ones(1).as_subclass(Sub), L.overrides.has_torch_function
+        return [has(args) for args in ([s], [[s]], [Duck()], ([Duck()],), [L.ones(1), 2, None])]
+    both(scenario)
+
+
+def test_a_dispatching_class_is_not_held_for_good():
+    import gc
+    import weakref
+
+    class Passing(pyfront.Tensor):
+        pass
+    pyfront.ones(1).as_subclass(Passing) + 1
+    gone = weakref.ref(Passing)
+    del Passing
+    gc.collect()
+    assert gone() is None
