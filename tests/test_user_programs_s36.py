@@ -291,3 +291,18 @@ def test_cond_as_torchs_eager_cond(case):
             return type(e).__name__, str(e)
     want, got = outcome(torch), outcome(pyfront)
     assert got[0] == want[0] and (np.allclose(got[1], want[1], rtol=1e-6) if want[0] == "ok" else got == want)
+
+
+def test_pytree_register_keeps_flatten_with_keys_fn():
+    # (register_pytree_node's flatten_with_keys_fn gives the key paths: tree_leaves_with_path raised without)
+    def program(L):
+        pt = L.utils._pytree
+
+        class Pair:
+            def __init__(self, a, b):
+                self.a, self.b = a, b
+        pt.register_pytree_node(Pair, lambda x: ([x.a, x.b], None), lambda c, ctx: Pair(*c),
+                                flatten_with_keys_fn=lambda x: ([(pt.GetAttrKey("a"), x.a),
+                                                                 (pt.GetAttrKey("b"), x.b)], None))
+        return [(pt.keystr(path), leaf) for path, leaf in pt.tree_leaves_with_path({"p": [Pair(1, 2)]})]
+    assert program(pyfront) == program(torch)

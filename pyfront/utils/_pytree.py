@@ -40,6 +40,11 @@ def register_pytree_node(cls, flatten_fn, unflatten_fn, *, serialized_type_name=
     if cls in _REGISTERED or cls in (tuple, list, dict, OrderedDict):
         raise ValueError(f"{cls} is already registered as pytree node.")
     _REGISTERED[cls] = (flatten_fn, unflatten_fn)
+    if flatten_with_keys_fn is not None:  # (the key paths of tree_flatten_with_path and its kin)
+        _WITH_KEYS[cls] = flatten_with_keys_fn
+
+
+_WITH_KEYS: dict = {}  # a registered type -> its flatten_with_keys_fn
 
 
 def _children(x):
@@ -311,6 +316,8 @@ class GetAttrKey:
 
 def _keys(tree, node) -> list:
     node_type, context, children = node
+    if node_type in _WITH_KEYS:
+        return [key for key, _ in _WITH_KEYS[node_type](tree)[0]]
     if node_type in _REGISTERED:
         raise ValueError(f"Did not find a flatten_with_keys_fn for type: {node_type}. Please pass a "
                          f"flatten_with_keys_fn argument to register_pytree_node.")
