@@ -306,3 +306,16 @@ def test_pytree_register_keeps_flatten_with_keys_fn():
                                                                  (pt.GetAttrKey("b"), x.b)], None))
         return [(pt.keystr(path), leaf) for path, leaf in pt.tree_leaves_with_path({"p": [Pair(1, 2)]})]
     assert program(pyfront) == program(torch)
+
+
+def test_pytree_defaultdict_and_deque_are_containers():
+    def program(L):
+        pt = L.utils._pytree
+        trees = (collections.defaultdict(list, {"a": 1, "b": [2, 3]}), collections.deque([1, (2, 3)], maxlen=4))
+        out = []
+        for tree in (*trees, list(trees)):
+            leaves, spec = pt.tree_flatten(tree)
+            back = pt.tree_unflatten([v * 10 for v in leaves], spec)
+            out.append((leaves, repr(spec), repr(back), [pt.keystr(p) for p, _ in pt.tree_leaves_with_path(tree)]))
+        return out
+    assert program(pyfront) == program(torch)

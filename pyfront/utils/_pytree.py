@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import warnings
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict, defaultdict, deque, namedtuple
 from typing import Any, Callable
 
 from ..ops.return_types import _ReturnType, is_return_type
@@ -37,7 +37,7 @@ def register_pytree_node(cls, flatten_fn, unflatten_fn, *, serialized_type_name=
                          flatten_with_keys_fn=None) -> None:
     """Make instances of ``cls`` pytree nodes: ``flatten_fn(x) -> (children, context)``,
     ``unflatten_fn(children, context) -> x``."""
-    if cls in _REGISTERED or cls in (tuple, list, dict, OrderedDict):
+    if cls in _REGISTERED or cls in (tuple, list, dict, OrderedDict, defaultdict, deque):
         raise ValueError(f"{cls} is already registered as pytree node.")
     _REGISTERED[cls] = (flatten_fn, unflatten_fn)
     if flatten_with_keys_fn is not None:  # (the key paths of tree_flatten_with_path and its kin)
@@ -60,6 +60,10 @@ def _children(x):
         return type(x), None, list(x)
     if type(x) in (dict, OrderedDict):
         return type(x), list(x), list(x.values())
+    if type(x) is defaultdict:  # (torch's context: its default factory, then its keys)
+        return defaultdict, [x.default_factory, list(x)], list(x.values())
+    if type(x) is deque:
+        return deque, x.maxlen, list(x)
     return None
 
 
@@ -180,6 +184,11 @@ def _build(it, spec):
         return spec.type(zip(spec._context, children))
     if spec.type is namedtuple:
         return spec._context(*children)
+    if spec.type is defaultdict:
+        factory, keys = spec._context
+        return defaultdict(factory, zip(keys, children))
+    if spec.type is deque:
+        return deque(children, maxlen=spec._context)
     return spec.type(children)
 
 
@@ -325,6 +334,8 @@ def _keys(tree, node) -> list:
         return [GetAttrKey(f) for f in context._fields]
     if node_type in (dict, OrderedDict):
         return [MappingKey(k) for k in context]
+    if node_type is defaultdict:
+        return [MappingKey(k) for k in context[1]]
     return [SequenceKey(i) for i in range(len(children))]
 
 
