@@ -319,3 +319,19 @@ def test_pytree_defaultdict_and_deque_are_containers():
             out.append((leaves, repr(spec), repr(back), [pt.keystr(p) for p, _ in pt.tree_leaves_with_path(tree)]))
         return out
     assert program(pyfront) == program(torch)
+
+
+def test_pytree_map_matches_defaultdict_and_deque_as_torch():
+    # (a defaultdict matches any dict by its keys; a deque's maxlen is not compared)
+    def program(L):
+        pt, c = L.utils._pytree, collections
+        a, d = c.defaultdict(list, {"a": 1, "b": 2}), c.deque([1, 2], maxlen=3)
+        out = []
+        for x, y in [(a, c.defaultdict(int, {"b": 3, "a": 4})), (a, {"a": 3, "b": 4}), ({"a": 1, "b": 2}, a),
+                     (a, c.defaultdict(list, {"a": 3, "c": 4})), (d, c.deque([3, 4])), (d, [3, 4])]:
+            try:
+                out.append(repr(pt.tree_map(lambda u, v: u + v, x, y)))
+            except ValueError as e:
+                out.append(str(e))
+        return out
+    assert program(pyfront) == program(torch)

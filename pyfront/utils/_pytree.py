@@ -208,7 +208,8 @@ def tree_is_leaf(tree, is_leaf=None) -> bool:
     return _node(tree, is_leaf) is None
 
 
-_BUILTIN_NODES = (tuple, list, dict, OrderedDict, namedtuple)
+_BUILTIN_NODES = (tuple, list, dict, OrderedDict, namedtuple, defaultdict, deque)
+_DICTS = (dict, OrderedDict, defaultdict)  # (matched by their keys, in any order, one kind for another)
 
 
 def _flatten_up_to(spec: TreeSpec, tree, is_leaf) -> list:
@@ -218,7 +219,7 @@ def _flatten_up_to(spec: TreeSpec, tree, is_leaf) -> list:
         return [tree]
     node = _node(tree, is_leaf)
     node_type = None if node is None else node[0]
-    dicts = spec.type in (dict, OrderedDict) and node_type in (dict, OrderedDict)
+    dicts = spec.type in _DICTS and node_type in _DICTS
     if node_type is not spec.type and not dicts:
         kind = "Node type" if spec.type in _BUILTIN_NODES else "Type"
         raise ValueError(f"{kind} mismatch; expected {spec.type!r}, but got {node_type or type(tree)!r}.")
@@ -226,12 +227,13 @@ def _flatten_up_to(spec: TreeSpec, tree, is_leaf) -> list:
         raise ValueError(f"Node arity mismatch; expected {spec.num_children}, but got {len(node[2])}.")
     children = node[2]
     if dicts:
-        missing, extra = set(spec._context) - set(tree), set(tree) - set(spec._context)
+        keys = spec._context[1] if spec.type is defaultdict else spec._context
+        missing, extra = set(keys) - set(tree), set(tree) - set(keys)
         if missing or extra:
             raise ValueError("Node keys mismatch" + (f"; missing key(s): {missing}" if missing else "")
                              + (f"; extra key(s): {extra}" if extra else "") + ".")
-        children = [tree[k] for k in spec._context]
-    elif node[1] != spec._context:
+        children = [tree[k] for k in keys]
+    elif node[1] != spec._context and spec.type is not deque:  # (torch's leaves a deque's maxlen unchecked)
         raise ValueError(f"Node context mismatch for node type {spec.type!r}; expected {spec._context!r}, "
                          f"but got {node[1]!r}." if spec.type in _BUILTIN_NODES
                          else f"Node context mismatch for custom node type {spec.type!r}.")
