@@ -363,12 +363,12 @@ def _twin(name: str, value):
         return binary(self, other)
 
     def method_plain(*args, **kwargs):
-        if not kwargs and not _MODES_ENTERED[0]:
-            for v in args:
+        if not _MODES_ENTERED[0]:
+            for v in (*args, *kwargs.values()) if kwargs else args:
                 if type(v) not in _PLAIN:
                     break
             else:
-                return value(*args)
+                return value(*args, **kwargs) if kwargs else value(*args)
         return _call(name, value, args, kwargs, shown)
 
     def reflected(self, other):
