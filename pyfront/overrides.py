@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import threading
 import warnings
+import weakref
 
 from .tensor import Tensor
 
@@ -37,7 +38,8 @@ _STATE = _State()
 # whether any call needs to look at its arguments (the one test the plain case pays): set for good by a
 # dispatching subclass, a mode entered (in any thread) or a duck type seen
 ON = [False]
-_MODES_ENTERED = [0]  # modes entered, all threads together: Tensor holds its twins while any is
+_MODES_ENTERED = [0]  # modes entered, all threads together (0: a call on plain tensors needs no mode look-up)
+_TENSOR_HAS_TWINS = [False]  # Tensor holds its twins: put there at the first mode and left (no swap per mode)
 
 
 def _disabled_torch_function_impl(func, types, args=(), kwargs=None):
@@ -47,7 +49,8 @@ def _disabled_torch_function_impl(func, types, args=(), kwargs=None):
 
 
 # -- which arguments dispatch -------------------------------------------------------------------------
-_KIND: dict = {}  # type -> whether its instances dispatch (a program has few types)
+# type -> whether its instances dispatch (weak: a class made per call, as tests' factories, goes with its last use)
+_KIND = weakref.WeakKeyDictionary()
 
 
 def _dispatches(cls) -> bool:
@@ -112,6 +115,11 @@ def _route(func, args, kwargs, name: str | None):
     overloaded = _overloaded(args, kwargs)
     if not overloaded and not _MODES_ENTERED[0]:  # (the commonest call: no thread-local read)
         return PASS
+    return _routed(func, overloaded, args, kwargs, name)
+
+
+def _routed(func, overloaded, args, kwargs, name: str | None):
+    """_route, given the dispatching arguments."""
     state = _STATE
     if state.disabled:
         return PASS
@@ -122,9 +130,13 @@ def _route(func, args, kwargs, name: str | None):
     return _dispatch(func, overloaded, args, kwargs, name)
 
 
-def _call(func, fn, args, kwargs, name: str):
-    """``fn(*args, **kwargs)`` (a Tensor method's twin), where no override takes it as ``func``."""
-    result = _route(func, args, kwargs, name)
+def _call(method: str, fn, args, kwargs, name: str):
+    """``fn(*args, **kwargs)`` (a Tensor method's twin), where no override takes it as Tensor's ``method``;
+    plain tensors outside a mode go straight on (Tensor keeps its twins once a mode was entered)."""
+    overloaded = _overloaded(args, kwargs)
+    if not overloaded and not _MODES_ENTERED[0]:
+        return fn(*args, **kwargs)
+    result = _routed(_func_of(method, True), overloaded, args, kwargs, name)
     return fn(*args, **kwargs) if result is PASS else result
 
 
@@ -139,9 +151,10 @@ def intercept(public, args, kwargs):
     name = _NAMES.get(public, PASS)
     if name is PASS:
         return PASS
-    if not kwargs and not _MODES_ENTERED[0]:  # (plain tensors and numbers: decided here, a call less)
-        for v in args:
-            if type(v) not in _PLAIN:
+    if not _MODES_ENTERED[0]:  # (plain tensors, numbers, nn.Parameters: decided here, a call less)
+        for v in (*args, *kwargs.values()) if kwargs else args:
+            cls = type(v)
+            if cls not in _PLAIN and _KIND.get(cls) is not False:  # (False: a type known not to dispatch)
                 break
         else:
             return PASS
@@ -155,6 +168,7 @@ def _dispatch(func, overloaded, args, kwargs, name: str | None):
     types = tuple(type(a) for a in overloaded)
     kwargs = kwargs or {}
     state = _STATE
+    mode = None  # (the mode that refused, named in the error)
     if state.modes and not state.disabled:
         mode = state.modes.pop()
         try:
@@ -170,8 +184,9 @@ def _dispatch(func, overloaded, args, kwargs, name: str | None):
     if name is None or type(name) is PythonLevel:
         name = name or f"{func.__module__}.{func.__name__}"
         raise TypeError(f"no implementation found for '{name}' on types that implement __torch_function__: "
-                        f"{[type(a) for a in overloaded]}")
-    listed = "".join(f"  - tensor subclass {type(a)}\n" for a in overloaded)
+                        f"{[type(a) for a in overloaded]}" + (f" nor in mode {mode}" if mode else ""))
+    listed = (f"  - mode object {mode}\n" if mode else "") + \
+        "".join(f"  - tensor subclass {type(a)}\n" for a in overloaded)
     raise TypeError(f"Multiple dispatch failed for '{name}'; all __torch_function__ handlers returned "
                     f"NotImplemented:\n\n{listed}\nFor more information, try re-running with "
                     f"TORCH_LOGS=not_implemented")
@@ -265,15 +280,16 @@ def rebind(base: type) -> None:
 
 
 # -- Tensor methods, operators and properties ------------------------------------------------------------
-# what torch hands __torch_function__ for an operator: the named method (``a + b`` is Tensor.add), where
-# torch's operator is that method (``a & b``, ``a // b`` and ``~a`` are their own: Tensor.__and__)
+# what torch hands __torch_function__ for an operator: the named method (``a + b`` is Tensor.add)
+# an operator -> the Tensor method torch hands a handler for it (the rest are handed as themselves)
 _OPERATOR_FUNCS = {"__add__": "add", "__radd__": "add", "__iadd__": "add_", "__sub__": "sub",
                    "__isub__": "sub_", "__mul__": "mul", "__rmul__": "mul", "__imul__": "mul_",
-                   "__truediv__": "div", "__itruediv__": "div_", "__matmul__": "matmul", "__neg__": "neg",
-                   "__pos__": "positive", "__gt__": "gt", "__ge__": "ge", "__ne__": "ne",
-                   "__lt__": "lt", "__le__": "le", "__abs__": "abs", "__rand__": "bitwise_and",
-                   "__ror__": "bitwise_or", "__rxor__": "bitwise_xor", "__ifloordiv__": "floor_divide_",
-                   "__mod__": "remainder", "__imod__": "remainder_", "__pow__": "pow", "__ipow__": "pow_"}
+                   "__truediv__": "div", "__itruediv__": "div_", "__rtruediv__": "__rdiv__",
+                   "__ifloordiv__": "floor_divide_", "__mod__": "remainder", "__imod__": "remainder_",
+                   "__pow__": "pow", "__ipow__": "pow_", "__matmul__": "matmul", "__neg__": "neg",
+                   "__pos__": "positive", "__abs__": "abs", "__rand__": "bitwise_and", "__ror__": "bitwise_or",
+                   "__rxor__": "bitwise_xor", "__ne__": "ne", "__gt__": "gt", "__ge__": "ge",
+                   "__lt__": "lt", "__le__": "le"}
 # what is not a Tensor method to torch's protocol: Python's object machinery, pickling, and the protocol
 _NOT_METHODS = frozenset((
     "__new__", "__init__", "__init_subclass__", "__getattribute__", "__getattr__", "__setattr__",
@@ -337,16 +353,30 @@ def _twin(name: str, value):
         getter = value.fget
 
         def get(self):
-            return _call(_func_of(name, True), getter, (self,), {}, shown + ".__get__")
+            return _call(name, getter, (self,), {}, shown + ".__get__")
         return property(get, value.fset, value.fdel, value.__doc__)
 
     def method(*args, **kwargs):
-        return _call(_func_of(name, True), value, args, kwargs, shown)
+        return _call(name, value, args, kwargs, shown)
+
+    def binary_plain(self, other):  # (Tensor keeps its twins after a mode: plain operands go straight on)
+        if not _MODES_ENTERED[0] and type(self) is Tensor and type(other) in _PLAIN:
+            return value(self, other)
+        return binary(self, other)
+
+    def method_plain(*args, **kwargs):
+        if not _MODES_ENTERED[0]:
+            for v in (*args, *kwargs.values()) if kwargs else args:
+                if type(v) not in _PLAIN:
+                    break
+            else:
+                return value(*args, **kwargs) if kwargs else value(*args)
+        return _call(name, value, args, kwargs, shown)
 
     def reflected(self, other):
         if isinstance(other, Tensor):  # (a plain tensor on the left: its operator, as torch's)
             forward = _REFLECTED[name]
-            return _call(_func_of(forward, True), _ORIGINALS[forward], (other, self), {},
+            return _call(forward, _ORIGINALS[forward], (other, self), {},
                          "torch.Tensor." + _OPERATOR_FUNCS.get(forward, forward))
         return method(self, other)
 
@@ -355,7 +385,7 @@ def _twin(name: str, value):
             return (reflected if name in _REFLECTED else method)(self, other)
         except TypeError:
             return NotImplemented
-    return functools.wraps(value)(binary if name in _BINARY else method)
+    return functools.wraps(value)(binary_plain if name in _BINARY else method_plain)
 
 
 def operator_override(dunder: str | None, tensor: Tensor, other):
@@ -436,9 +466,12 @@ _SWAP = threading.Lock()
 def _push_mode(mode) -> None:
     ON[0] = True
     with _SWAP:
-        if not _MODES_ENTERED[0]:
+        if not _TENSOR_HAS_TWINS[0]:  # (once: ~600 attributes, and Python's type cache flushed)
             for name, twin in _twins().items():
                 setattr(Tensor, name, twin)
+            _OVERRIDABLE[Tensor] = [_func_of(name, True) for name in _ORIGINALS]  # (what handlers are given)
+            _NOWRAP.add(Tensor.grad.__get__)  # (the twin's, which a handler is given in a mode)
+            _TENSOR_HAS_TWINS[0] = True
         _MODES_ENTERED[0] += 1
     _STATE.modes.append(mode)
 
@@ -447,9 +480,6 @@ def _pop_mode() -> None:
     _STATE.modes.pop()
     with _SWAP:
         _MODES_ENTERED[0] -= 1
-        if not _MODES_ENTERED[0]:
-            for name, value in _ORIGINALS.items():
-                setattr(Tensor, name, value)
 
 
 def _is_torch_function_mode_enabled() -> bool:
@@ -501,7 +531,9 @@ def has_torch_function(relevant_args) -> bool:
     """Whether any of ``relevant_args`` dispatches, or a mode is entered."""
     if _STATE.disabled:
         return False
-    return bool(_STATE.modes) or not _STATE.no_subclasses and bool(_overloaded(tuple(relevant_args)))
+    # (the arguments themselves, as torch's: a list among them is not looked into)
+    return bool(_STATE.modes) or not _STATE.no_subclasses and any(
+        type(a) not in _PLAIN and _dispatches(type(a)) for a in relevant_args)
 
 
 def has_torch_function_unary(arg) -> bool:

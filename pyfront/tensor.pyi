@@ -1658,6 +1658,8 @@ class Tensor:
         """As ``torch.Tensor.__radd__``. (made by pyfront.ops.dispatch.fold)"""
     def __rand__(self, other):
         """As ``torch.Tensor.__rand__``. (made by pyfront.ops.methods._operator)"""
+    def __rdiv__(self, other):
+        """As ``torch.Tensor.__rdiv__``. (made by pyfront.ops.methods._operator)"""
     def __reduce_ex__(self, proto):
         """As ``torch.Tensor.__reduce_ex__``. (pyfront.tensor.Tensor.__reduce_ex__)"""
     def __repr__(self) -> str:

@@ -283,8 +283,17 @@ def test_mode_returning_notimplemented():
         class Refusing(L.overrides.TorchFunctionMode):
             def __torch_function__(self, func, types, args=(), kwargs=None):
                 return NotImplemented
-        with Refusing():
-            return _outcome(lambda: L.add(L.ones(1), L.ones(1)))[0]
+        class Sub(L.Tensor):
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                return NotImplemented
+        mode, seen = Refusing(), []
+        for x in (L.ones(1), L.ones(1).as_subclass(Sub)):
+            with mode:
+                for call in (lambda: L.add(x, x), lambda: L.nn.functional.relu(x)):
+                    kind, text = _outcome(call)
+                    seen.append((kind, text.replace(repr(mode), "<mode>")))
+        return seen
     both(scenario)
 
 
@@ -397,3 +406,119 @@ def test_save_load_keeps_a_subclass():
         record.append([(type(v) is Saved, getattr(v, "tag", None)) for v in loaded.values()])
         return record
     both(scenario)
+
+
+def test_a_mode_entered_again_sets_nothing_on_tensor():
+    # (Tensor takes its dispatching twins at the first mode and keeps them: a mode entered per training step
+    # must not swap ~600 attributes, and flush Python's type cache, at every entry and exit)
+    def scenario(L):
+        seen = []
+
+        class Seeing(L.overrides.TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                seen.append(func is L.Tensor.add)
+                return func(*args, **(kwargs or {}))
+        a = L.tensor([1.0, 2.0])
+        for _ in range(2):
+            with Seeing():
+                a.add(a)
+            seen.append((a.add(a).tolist(), type(a + a) is L.Tensor))
+        return seen
+    both(scenario)
+    with pyfront.overrides.BaseTorchFunctionMode():
+        pass
+    held = dict(vars(pyfront.Tensor))
+    with pyfront.overrides.BaseTorchFunctionMode():
+        assert dict(vars(pyfront.Tensor)) == held
+    assert dict(vars(pyfront.Tensor)) == held
+
+
+def test_plain_calls_with_keywords_or_parameters_decide_in_intercept(monkeypatch):
+    # (once ON is set, x.sum(dim=0) and F.linear(x, parameter) must not leave intercept's fast path; a
+    # dispatching subclass given by keyword still dispatches)
+    def scenario(L):
+        Logging = logging_tensor(L)
+        Logging.log.clear()
+        a, p = L.ones(2, 3), L.nn.Parameter(L.ones(4, 3))
+        r = L.add(a, other=a.as_subclass(Logging))
+        return type(r).__name__, names(Logging.log), L.nn.functional.linear(a, p).sum(dim=0).tolist()
+    both(scenario)
+    o = pyfront.overrides
+    monkeypatch.setattr(o, "ON", [True])
+
+    def routed(*args):
+        raise AssertionError("a plain call left intercept's fast path")
+    monkeypatch.setattr(o, "_route", routed)
+    a, p = pyfront.ones(2, 3), pyfront.nn.Parameter(pyfront.ones(4, 3))
+    assert a.sum(dim=0).tolist() == [2.0] * 3
+    assert pyfront.sum(a, dim=1).tolist() == [3.0] * 2
+    assert pyfront.nn.functional.linear(a, p).tolist() == [[3.0] * 4] * 2
+
+
+def test_a_subclass_grad_in_a_mode_is_plain():
+    # (Tensor.grad.__get__ is one of torch's default nowrap functions, in a mode too, where the handler is
+    # given Tensor's dispatching twin)
+    def scenario(L):
+        class Sub(L.Tensor):
+            pass
+        s = L.ones(2).as_subclass(Sub).requires_grad_()
+        (s * 2).sum().backward()
+        kinds = [type(s.grad).__name__]
+        with L.overrides.BaseTorchFunctionMode():
+            kinds.append(type(s.grad).__name__)
+        return kinds, s.grad.tolist()
+    both(scenario)
+
+
+def test_every_operator_hands_torchs_function():
+    # (each operator, with the subclass on the left, on the right and in place, and the unary ones: the
+    # function torch hands the handler, by name)
+    import operator
+
+    def scenario(L):
+        Logging = logging_tensor(L)
+        seen = {}
+        for op in "add sub mul truediv floordiv mod pow and or xor lshift rshift eq ne lt le gt ge".split():
+            plain = getattr(operator, op + "_" if op in ("and", "or") else op)
+            inplace = getattr(operator, "i" + op, None)
+            for side, call in (("l", lambda s: plain(s, 2)), ("r", lambda s: plain(2, s)),
+                               ("i", inplace and (lambda s: inplace(s, 2)))):
+                if call:
+                    Logging.log.clear()
+                    try:
+                        call(L.tensor([[3, 5], [6, 7]]).as_subclass(Logging))
+                    except RuntimeError:  # (/= on integers: refused after the handler ran)
+                        Logging.log.append(RuntimeError)
+                    seen[op + side] = names(Logging.log)
+        for op in (operator.neg, operator.pos, operator.invert, abs):
+            Logging.log.clear()
+            op(L.tensor([3, 5]).as_subclass(Logging))
+            seen[op.__name__] = names(Logging.log)
+        return seen
+    both(scenario)
+
+
+def test_has_torch_function_looks_at_the_arguments_only():
+    def scenario(L):
+        class Sub(L.Tensor):
+            pass
+
+        class Duck:
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                return NotImplemented
+        s, has = L.ones(1).as_subclass(Sub), L.overrides.has_torch_function
+        return [has(args) for args in ([s], [[s]], [Duck()], ([Duck()],), [L.ones(1), 2, None])]
+    both(scenario)
+
+
+def test_a_dispatching_class_is_not_held_for_good():
+    import gc
+    import weakref
+
+    class Passing(pyfront.Tensor):
+        pass
+    pyfront.ones(1).as_subclass(Passing) + 1
+    gone = weakref.ref(Passing)
+    del Passing
+    gc.collect()
+    assert gone() is None

@@ -291,3 +291,47 @@ def test_cond_as_torchs_eager_cond(case):
             return type(e).__name__, str(e)
     want, got = outcome(torch), outcome(pyfront)
     assert got[0] == want[0] and (np.allclose(got[1], want[1], rtol=1e-6) if want[0] == "ok" else got == want)
+
+
+def test_pytree_register_keeps_flatten_with_keys_fn():
+    # (register_pytree_node's flatten_with_keys_fn gives the key paths: tree_leaves_with_path raised without)
+    def program(L):
+        pt = L.utils._pytree
+
+        class Pair:
+            def __init__(self, a, b):
+                self.a, self.b = a, b
+        pt.register_pytree_node(Pair, lambda x: ([x.a, x.b], None), lambda c, ctx: Pair(*c),
+                                flatten_with_keys_fn=lambda x: ([(pt.GetAttrKey("a"), x.a),
+                                                                 (pt.GetAttrKey("b"), x.b)], None))
+        return [(pt.keystr(path), leaf) for path, leaf in pt.tree_leaves_with_path({"p": [Pair(1, 2)]})]
+    assert program(pyfront) == program(torch)
+
+
+def test_pytree_defaultdict_and_deque_are_containers():
+    def program(L):
+        pt = L.utils._pytree
+        trees = (collections.defaultdict(list, {"a": 1, "b": [2, 3]}), collections.deque([1, (2, 3)], maxlen=4))
+        out = []
+        for tree in (*trees, list(trees)):
+            leaves, spec = pt.tree_flatten(tree)
+            back = pt.tree_unflatten([v * 10 for v in leaves], spec)
+            out.append((leaves, repr(spec), repr(back), [pt.keystr(p) for p, _ in pt.tree_leaves_with_path(tree)]))
+        return out
+    assert program(pyfront) == program(torch)
+
+
+def test_pytree_map_matches_defaultdict_and_deque_as_torch():
+    # (a defaultdict matches any dict by its keys; a deque's maxlen is not compared)
+    def program(L):
+        pt, c = L.utils._pytree, collections
+        a, d = c.defaultdict(list, {"a": 1, "b": 2}), c.deque([1, 2], maxlen=3)
+        out = []
+        for x, y in [(a, c.defaultdict(int, {"b": 3, "a": 4})), (a, {"a": 3, "b": 4}), ({"a": 1, "b": 2}, a),
+                     (a, c.defaultdict(list, {"a": 3, "c": 4})), (d, c.deque([3, 4])), (d, [3, 4])]:
+            try:
+                out.append(repr(pt.tree_map(lambda u, v: u + v, x, y)))
+            except ValueError as e:
+                out.append(str(e))
+        return out
+    assert program(pyfront) == program(torch)

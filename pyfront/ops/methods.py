@@ -777,6 +777,8 @@ def bind_all():
     Tensor.__rsub__ = _operator(ew.rsub, ew.sub.folds, reflected=True, dunder="__rsub__")
     Tensor.__rtruediv__ = _operator(lambda self, other: ew.mul(ew.reciprocal(self), other),
                                     dunder="__rtruediv__")
+    Tensor.__rdiv__ = Tensor.__rtruediv__  # (torch's name for it, which a __torch_function__ handler is given)
+    Tensor.__rdiv__.__name__ = "__rdiv__"
     # ``2 ** t`` is torch.pow(2, t): the number-base kernel (its own result layout), not pow of two tensors
     Tensor.__rpow__ = _operator(lambda self, other: ew.pow(other, self), dunder="__rpow__")
     for name, fn in {"eq": ew.eq, "ne": ew.ne, "lt": ew.lt, "le": ew.le, "gt": ew.gt, "ge": ew.ge}.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import warnings
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict, defaultdict, deque, namedtuple
 from typing import Any, Callable
 
 from ..ops.return_types import _ReturnType, is_return_type
@@ -37,9 +37,14 @@ def register_pytree_node(cls, flatten_fn, unflatten_fn, *, serialized_type_name=
                          flatten_with_keys_fn=None) -> None:
     """Make instances of ``cls`` pytree nodes: ``flatten_fn(x) -> (children, context)``,
     ``unflatten_fn(children, context) -> x``."""
-    if cls in _REGISTERED or cls in (tuple, list, dict, OrderedDict):
+    if cls in _REGISTERED or cls in (tuple, list, dict, OrderedDict, defaultdict, deque):
         raise ValueError(f"{cls} is already registered as pytree node.")
     _REGISTERED[cls] = (flatten_fn, unflatten_fn)
+    if flatten_with_keys_fn is not None:  # (the key paths of tree_flatten_with_path and its kin)
+        _WITH_KEYS[cls] = flatten_with_keys_fn
+
+
+_WITH_KEYS: dict = {}  # a registered type -> its flatten_with_keys_fn
 
 
 def _children(x):
@@ -55,6 +60,10 @@ def _children(x):
         return type(x), None, list(x)
     if type(x) in (dict, OrderedDict):
         return type(x), list(x), list(x.values())
+    if type(x) is defaultdict:  # (torch's context: its default factory, then its keys)
+        return defaultdict, [x.default_factory, list(x)], list(x.values())
+    if type(x) is deque:
+        return deque, x.maxlen, list(x)
     return None
 
 
@@ -175,6 +184,11 @@ def _build(it, spec):
         return spec.type(zip(spec._context, children))
     if spec.type is namedtuple:
         return spec._context(*children)
+    if spec.type is defaultdict:
+        factory, keys = spec._context
+        return defaultdict(factory, zip(keys, children))
+    if spec.type is deque:
+        return deque(children, maxlen=spec._context)
     return spec.type(children)
 
 
@@ -194,7 +208,8 @@ def tree_is_leaf(tree, is_leaf=None) -> bool:
     return _node(tree, is_leaf) is None
 
 
-_BUILTIN_NODES = (tuple, list, dict, OrderedDict, namedtuple)
+_BUILTIN_NODES = (tuple, list, dict, OrderedDict, namedtuple, defaultdict, deque)
+_DICTS = (dict, OrderedDict, defaultdict)  # (matched by their keys, in any order, one kind for another)
 
 
 def _flatten_up_to(spec: TreeSpec, tree, is_leaf) -> list:
@@ -204,7 +219,7 @@ def _flatten_up_to(spec: TreeSpec, tree, is_leaf) -> list:
         return [tree]
     node = _node(tree, is_leaf)
     node_type = None if node is None else node[0]
-    dicts = spec.type in (dict, OrderedDict) and node_type in (dict, OrderedDict)
+    dicts = spec.type in _DICTS and node_type in _DICTS
     if node_type is not spec.type and not dicts:
         kind = "Node type" if spec.type in _BUILTIN_NODES else "Type"
         raise ValueError(f"{kind} mismatch; expected {spec.type!r}, but got {node_type or type(tree)!r}.")
@@ -212,12 +227,13 @@ def _flatten_up_to(spec: TreeSpec, tree, is_leaf) -> list:
         raise ValueError(f"Node arity mismatch; expected {spec.num_children}, but got {len(node[2])}.")
     children = node[2]
     if dicts:
-        missing, extra = set(spec._context) - set(tree), set(tree) - set(spec._context)
+        keys = spec._context[1] if spec.type is defaultdict else spec._context
+        missing, extra = set(keys) - set(tree), set(tree) - set(keys)
         if missing or extra:
             raise ValueError("Node keys mismatch" + (f"; missing key(s): {missing}" if missing else "")
                              + (f"; extra key(s): {extra}" if extra else "") + ".")
-        children = [tree[k] for k in spec._context]
-    elif node[1] != spec._context:
+        children = [tree[k] for k in keys]
+    elif node[1] != spec._context and spec.type is not deque:  # (torch's leaves a deque's maxlen unchecked)
         raise ValueError(f"Node context mismatch for node type {spec.type!r}; expected {spec._context!r}, "
                          f"but got {node[1]!r}." if spec.type in _BUILTIN_NODES
                          else f"Node context mismatch for custom node type {spec.type!r}.")
@@ -311,6 +327,8 @@ class GetAttrKey:
 
 def _keys(tree, node) -> list:
     node_type, context, children = node
+    if node_type in _WITH_KEYS:
+        return [key for key, _ in _WITH_KEYS[node_type](tree)[0]]
     if node_type in _REGISTERED:
         raise ValueError(f"Did not find a flatten_with_keys_fn for type: {node_type}. Please pass a "
                          f"flatten_with_keys_fn argument to register_pytree_node.")
@@ -318,6 +336,8 @@ def _keys(tree, node) -> list:
         return [GetAttrKey(f) for f in context._fields]
     if node_type in (dict, OrderedDict):
         return [MappingKey(k) for k in context]
+    if node_type is defaultdict:
+        return [MappingKey(k) for k in context[1]]
     return [SequenceKey(i) for i in range(len(children))]
 
 
