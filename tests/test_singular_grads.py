@@ -42,8 +42,7 @@ SCALARS = {"zeros": 0.0, "ties": 1.0, "inf": math.inf, "bounds": 3.0}
 KNOWN_CPU = {
     "nn.functional.conv1d-1-inf",
     "nn.functional.conv2d-1-inf", "nn.functional.conv2d-3-inf", "nn.functional.conv_transpose2d-1-inf",
-    "nn.functional.gelu-0-inf", "nn.functional.max_pool1d-2-inf",
-    "nn.functional.max_pool2d-2-inf", "nn.functional.max_pool2d-4-inf",
+    "nn.functional.gelu-0-inf",
     "nn.functional.poisson_nll_loss-2-inf", "nn.functional.poisson_nll_loss-2-ties",
     "nn.functional.poisson_nll_loss-2-zeros", "nn.functional.scaled_dot_product_attention-1-inf",
     # cdist's backward in torch is one formula (sign(diff) * ..., every tied coordinate getting the whole

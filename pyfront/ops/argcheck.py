@@ -543,6 +543,10 @@ _SAMPLERS = frozenset(
     "uniform_ normal_ log_normal_ exponential_ cauchy_ geometric_ bernoulli_ random_".split())
 
 
+# Tensor methods torch writes in Python (torch/_tensor.py): a call's fault is Python's, not its parser's
+_PY_METHODS = frozenset({"istft", "stft"})
+
+
 def _parse_on_failure(name: str, method: bool, prefix: str, params):
     """For the reductions and other functions of a ``dim`` that torch parses but pyfront does not parse
     per call (methods, the hot reductions: _FLAGS_ONLY), a parse once the call failed: where it fits
@@ -552,7 +556,8 @@ def _parse_on_failure(name: str, method: bool, prefix: str, params):
     # an in-place method (x.cumsum_) is parsed as its function's signatures, under its own name (not the
     # samplers: theirs are their own, parsed before their call, sampling.py)
     key = name.rstrip("_") if method and name not in SIGNATURES else name
-    if prefix or key not in SIGNATURES or not (name in _FLAGS_ONLY or method) or name in _SAMPLERS:
+    if prefix or key not in SIGNATURES or not (name in _FLAGS_ONLY or method) or name in _SAMPLERS \
+            or method and name in _PY_METHODS:
         return None
     sigs = _signatures(key, method)
 

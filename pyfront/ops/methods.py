@@ -256,7 +256,8 @@ def _broadcast_first(self, args, kwargs, error):
         whole = broadcast_shapes(self._shape, *(a.shape for a in (*args, *kwargs.values())
                                                 if isinstance(a, Tensor)))
     except RuntimeError:
-        if _is_broadcast_error(error):  # named in torch's order: self's size first, then each operand's
+        # named in torch's order: self's size first, then each operand's (the meta device's own words stand)
+        if _is_broadcast_error(error) and self.device.type != "meta":
             raise
         return
     if tuple(whole) != tuple(self._shape):

@@ -24,7 +24,7 @@ from ..creation import _is_array, is_sequence, type_name, tensor as _tensor, zer
 from ..primitives import indexing as prim
 from ..primitives.elementwise import where
 from ..memory_formats import contiguous_result, grads_laid_as_inputs, lays_out
-from ..on_meta import refuse_on_meta
+from ..on_meta import on_meta, refuse_on_meta
 from ..registry import composite
 from .. import samples, shell
 from ..views import alias_view, select, slice_dim, unsqueeze
@@ -648,7 +648,8 @@ def masked_fill_arguments(self, args, kwargs):
 @lays_out(lambda input, mask, *args: contiguous_result(input) or contiguous_result(mask))  # (torch's clone)
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where ``mask`` holds (both broadcast), as ``torch.masked_fill``."""
-    broadcast_shapes(mask.shape, input.shape)  # (torch's expand_outplace, before masked_fill_'s checks)
+    if not on_meta(input, mask):  # (the meta device's kernel broadcasts later, in its own words)
+        broadcast_shapes(mask.shape, input.shape)  # (torch's expand_outplace, before masked_fill_'s checks)
     masked_fill_arguments(None, (mask, value), {})
     if isinstance(value, Tensor):
         value = value.to(input.dtype)

@@ -863,9 +863,12 @@ def complex_product(np, a, b):
 
 def _mul_rule(np, a, b):
     """mul's NumPy rule: the ufunc (which a plan calls itself), torch's complex product for complex operands
-    (``rule.complex``: a plan for a complex dtype calls the rule)."""
+    (``rule.complex``: a plan for a complex dtype calls the rule). torch's vectors (128 bytes a step) round
+    each product; a result smaller than one step is its scalar loop's, c10::complex's product, which its
+    AVX-512 kernels compile with FMA contraction, as NumPy's multiply fuses it (not emulated: a larger
+    result's scalar tail)."""
     a, b = np.asarray(a), np.asarray(b)
-    if a.dtype.kind == "c" or b.dtype.kind == "c":
+    if (a.dtype.kind == "c" or b.dtype.kind == "c") and max(a.nbytes, b.nbytes) >= 128:
         return complex_product(np, a, b)
     return np.multiply(a, b)
 
