@@ -154,7 +154,9 @@ def intercept(public, args, kwargs):
     if not _MODES_ENTERED[0]:  # (plain tensors, numbers, nn.Parameters: decided here, a call less)
         for v in (*args, *kwargs.values()) if kwargs else args:
             cls = type(v)
-            if cls not in _PLAIN and _KIND.get(cls) is not False:  # (False: a type known not to dispatch)
+            # (False: a type known not to dispatch; a list or tuple is looked into, whatever _KIND says of it:
+            # has_torch_function caches the list type itself as non-dispatching)
+            if cls not in _PLAIN and (_KIND.get(cls) is not False or cls in _SEQUENCES):
                 break
         else:
             return PASS
@@ -466,7 +468,10 @@ _SWAP = threading.Lock()
 def _push_mode(mode) -> None:
     ON[0] = True
     with _SWAP:
-        if not _TENSOR_HAS_TWINS[0]:  # (once: ~600 attributes, and Python's type cache flushed)
+        # Tensor holds its twins while a mode is entered, and only then: kept after the last mode, they took
+        # calls no mode sees (a batched tensor's .item() under vmap read its value instead of refusing). Each
+        # first entry sets ~600 attributes (and flushes Python's type cache): ~0.5 ms a mode's outermost entry
+        if not _MODES_ENTERED[0]:
             for name, twin in _twins().items():
                 setattr(Tensor, name, twin)
             _OVERRIDABLE[Tensor] = [_func_of(name, True) for name in _ORIGINALS]  # (what handlers are given)
@@ -480,6 +485,11 @@ def _pop_mode() -> None:
     _STATE.modes.pop()
     with _SWAP:
         _MODES_ENTERED[0] -= 1
+        if not _MODES_ENTERED[0]:
+            for name, value in _ORIGINALS.items():
+                setattr(Tensor, name, value)
+            _OVERRIDABLE[Tensor] = [_func_of(name) for name in _ORIGINALS]
+            _TENSOR_HAS_TWINS[0] = False
 
 
 def _is_torch_function_mode_enabled() -> bool:
